@@ -1,0 +1,7 @@
+"""Allows `python -m critic`."""
+
+import sys
+
+from critic.cli import main
+
+sys.exit(main())

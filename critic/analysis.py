@@ -1,0 +1,203 @@
+"""Sentences, paragraphs, sentence roles and statistics of a normalised draft."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from critic.document import Document
+from critic.lexicon import Lexicon, lexicon
+from critic.quotes import SIGN_OFF
+from critic.readability import reading_grade
+
+ROLES: tuple[str, ...] = (
+    "greeting", "sign_off", "pleasantry", "ask", "value", "proof", "about_reader", "about_sender", "other",
+)
+WORD = re.compile(r"[^\W_](?:[\w'’.-]*[^\W_])?")
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t\r]*\n\s*")
+_SENTENCE_END = re.compile(r"(?:[.!?…]+[\"”’')\]]*|[\"”’')\]]*[.!?…]+)(?=\s+\S)|(?<=[!?])(?=[A-Z])")
+_ABBREVIATIONS = frozenset(
+    "mr mrs ms dr prof inc ltd co corp vs e.g i.e jr sr st no approx dept est u.s a.m p.m fig jan feb mar apr aug "
+    "sep sept oct nov dec mt ft".split()
+)
+_BULLET = re.compile(r"^\s*(?:[-*•·▪–]|\d{1,2}[.)])\s")
+_LINE_END_BREAK = re.compile(r"[.!?:;,…\"”)]\s*$")
+_SHORT_LINE = 45
+WORDS_PER_MINUTE = 230
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    """One sentence of the judged body, with what it does for the reader."""
+
+    index: int
+    start: int
+    end: int
+    text: str
+    paragraph: int
+    roles: tuple[str, ...]
+    ask_cost: float
+    ask_kind: str
+    reader: int
+    sender: int
+    words: int
+
+    @property
+    def role(self) -> str:
+        return self.roles[0]
+
+    @property
+    def is_question(self) -> bool:
+        return self.text.rstrip("\"”’') ").endswith("?")
+
+
+@dataclass(frozen=True, slots=True)
+class Analysis:
+    """Everything the rules need to know about the draft's structure."""
+
+    sentences: tuple[Sentence, ...]
+    paragraphs: tuple[tuple[int, int], ...]
+    stats: dict[str, object]
+
+
+def _split_units(text: str, base: int) -> list[tuple[int, int]]:
+    """Split a paragraph at hard line breaks that end a thought, keeping soft-wrapped lines together."""
+    units, start = [], 0
+    lines = text.split("\n")
+    pos = 0
+    for i, line in enumerate(lines[:-1]):
+        pos += len(line) + 1
+        nxt = lines[i + 1]
+        stripped = line.strip()
+        if not stripped or _LINE_END_BREAK.search(stripped) or len(stripped) < _SHORT_LINE or _BULLET.match(nxt):
+            units.append((base + start, base + pos - 1))
+            start = pos
+    units.append((base + start, base + len(text)))
+    return units
+
+
+def _split_sentences(body: str, start: int, end: int) -> list[tuple[int, int]]:
+    out = []
+    segment = body[start:end]
+    cursor = 0
+    for m in _SENTENCE_END.finditer(segment):
+        before = segment[cursor:m.start()]
+        last_word = before.rsplit(None, 1)[-1].lower().rstrip(".") if before.split() else ""
+        if segment[m.start()] == "." and (last_word in _ABBREVIATIONS or (len(last_word) == 1 and last_word.isalpha())):
+            continue
+        out.append((start + cursor, start + m.end()))
+        cursor = m.end()
+    out.append((start + cursor, end))
+    return out
+
+
+def _trim(body: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and body[start].isspace():
+        start += 1
+    while end > start and body[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def _score_refs(text: str, table: tuple[tuple[int, re.Pattern[str]], ...]) -> int:
+    return sum(weight * len(pattern.findall(text)) for weight, pattern in table)
+
+
+def _roles(text: str, lex: Lexicon, is_first_line: bool, names: re.Pattern[str] | None) -> tuple[tuple[str, ...], float, str, int, int]:
+    roles: list[str] = []
+    if is_first_line and lex.greeting and len(text) <= 60 and lex.greeting.search(text):
+        roles.append("greeting")
+    if SIGN_OFF.fullmatch(text):
+        roles.append("sign_off")
+    if lex.pleasantry and lex.pleasantry.search(text):
+        roles.append("pleasantry")
+    cost, kind = 0.0, ""
+    for ask in lex.asks:
+        if ask.cost > cost and ask.regex.search(text):
+            cost, kind = ask.cost, ask.kind
+    if cost and "pleasantry" not in roles:
+        roles.append("ask")
+    else:
+        cost, kind = 0.0, ""
+    if lex.value and lex.value.search(text):
+        roles.append("value")
+    if lex.proof and lex.proof.search(text):
+        roles.append("proof")
+    framed = lex.not_about_reader.sub(" ", text) if lex.not_about_reader else text
+    reader = _score_refs(framed, lex.reader_refs) + (2 * len(names.findall(text)) if names else 0)
+    sender = _score_refs(text, lex.sender_refs)
+    if reader > sender and reader >= 2 or (reader and not sender and "ask" not in roles):
+        roles.append("about_reader")
+    elif sender > reader and "value" not in roles and "ask" not in roles:
+        # Offering something ("I wrote up the fix") is value even when phrased in the first person.
+        roles.append("about_sender")
+    if not roles:
+        roles.append("other")
+    return tuple(roles), cost, kind, reader, sender
+
+
+def analyse(doc: Document, recipient_names: tuple[str, ...] = ()) -> Analysis:
+    """Split the judged body into sentences and paragraphs, give each sentence its roles, and count."""
+    lex = lexicon()
+    body = doc.body
+    names = re.compile("|".join(rf"\b{re.escape(n)}\b" for n in recipient_names if n.strip()), re.I) if any(
+        n.strip() for n in recipient_names
+    ) else None
+    sentences: list[Sentence] = []
+    paragraphs: list[tuple[int, int]] = []
+    for rstart, rend in doc.judged:
+        cursor = rstart
+        for m in [*_PARAGRAPH_BREAK.finditer(body, rstart, rend), None]:
+            pend = m.start() if m else rend
+            pstart, pstop = _trim(body, cursor, pend)
+            cursor = m.end() if m else rend
+            if pstart >= pstop:
+                continue
+            para_index = len(paragraphs)
+            paragraphs.append((pstart, pstop))
+            for ustart, uend in _split_units(body[pstart:pstop], pstart):
+                for sstart, send in _split_sentences(body, ustart, uend):
+                    sstart, send = _trim(body, sstart, send)
+                    if sstart >= send:
+                        continue
+                    text = body[sstart:send]
+                    roles, cost, kind, reader, sender = _roles(text, lex, not sentences, names)
+                    sentences.append(Sentence(
+                        len(sentences), sstart, send, text, para_index, roles, cost, kind, reader, sender,
+                        len(WORD.findall(text)),
+                    ))
+    return Analysis(tuple(sentences), tuple(paragraphs), _stats(doc, sentences, paragraphs))
+
+
+def _judged_text(doc: Document, sentences: list[Sentence]) -> str:
+    return " ".join(s.text for s in sentences if s.role not in ("greeting", "sign_off"))
+
+
+def _stats(doc: Document, sentences: list[Sentence], paragraphs: list[tuple[int, int]]) -> dict[str, object]:
+    prose = _judged_text(doc, sentences)
+    words = sum(s.words for s in sentences)
+    reader = sum(1 for s in sentences if "about_reader" in s.roles)
+    sender = sum(1 for s in sentences if "about_sender" in s.roles)
+    asks = [s for s in sentences if "ask" in s.roles]
+    values = [s for s in sentences if "value" in s.roles]
+    role_counts = {role: sum(1 for s in sentences if role in s.roles) for role in ROLES}
+    return {
+        "words": words,
+        "sentences": len(sentences),
+        "paragraphs": len(paragraphs),
+        "questions": sum(1 for s in sentences if s.is_question),
+        "reading_grade": round(reading_grade(prose), 1) if prose else 0.0,
+        "reading_time_seconds": round(words / WORDS_PER_MINUTE * 60),
+        "reader_focus": round(reader / (reader + sender), 2) if reader + sender else None,
+        "reader_sentences": reader,
+        "sender_sentences": sender,
+        "asks": len(asks),
+        "ask_cost": max((s.ask_cost for s in asks), default=0.0),
+        "first_ask_sentence": asks[0].index if asks else None,
+        "first_value_sentence": values[0].index if values else None,
+        "roles": role_counts,
+        "subject_words": len(WORD.findall(doc.subject)),
+        "subject_chars": len(doc.subject),
+        "excluded_chars": sum(s.end - s.start for s in doc.excluded),
+        "placeholders": len(doc.placeholders),
+    }

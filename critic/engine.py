@@ -1,0 +1,157 @@
+"""The critic's one entry point: a draft in, a critique out (the CLI and the service both call `critique`)."""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from critic.analysis import Analysis, analyse
+from critic.config import Overrides, find_config, load_file_overrides
+from critic.document import Document, Draft, normalise
+from critic.findings import Finding
+from critic.lexicon import lexicon
+from critic.rules.checks import CHECKS, budget
+from critic.rules.context import Context
+from critic.rules.phrases import run_phrase_rule
+from critic.rules.registry import Rule, all_rules
+from critic.scoring import Scores, score
+
+LLMMode = Literal["auto", "on", "off"]
+LLM_MODES: tuple[str, ...] = ("auto", "on", "off")
+
+
+@dataclass(frozen=True, slots=True)
+class Recipient:
+    """What the writer tells us about the reader; names count as mentions of the reader."""
+
+    name: str = ""
+    company: str = ""
+    notes: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Strength:
+    """Something the draft does well, at the words that do it."""
+
+    rubric: str
+    kind: str
+    start: int
+    end: int
+    quote: str
+    message: str
+
+
+@dataclass(frozen=True)
+class Critique:
+    """The result of judging one draft."""
+
+    document: Document
+    analysis: Analysis
+    findings: tuple[Finding, ...]
+    strengths: tuple[Strength, ...]
+    scores: Scores
+    stats: dict[str, Any]
+    llm: dict[str, Any] = field(default_factory=lambda: {"status": "off"})
+    recipient: Recipient | None = None
+    overrides: Overrides = Overrides()
+
+    def to_dict(self) -> dict[str, Any]:
+        """The wire form (see critic.wire)."""
+        from critic.wire import critique_to_dict
+
+        return critique_to_dict(self)
+
+    def with_findings(self, findings: tuple[Finding, ...], llm: dict[str, Any], adjustments: Mapping[str, int] | None = None) -> Critique:
+        """A copy with new findings, rescored, and the LLM step's status."""
+        ordered = tuple(sorted(findings, key=_order))
+        return dataclasses.replace(self, findings=ordered, scores=score(ordered, adjustments), llm=llm)
+
+
+def _order(f: Finding) -> tuple[int, int, int, str]:
+    return (0 if f.field == "subject" else 1, f.start, -int(f.severity), f.rule)
+
+
+@functools.cache
+def file_overrides() -> Overrides:
+    """Overrides from the config file, read once per process."""
+    return load_file_overrides(find_config(), {r.id for r in all_rules()})
+
+
+def request_overrides(raw: Mapping[str, str] | None) -> Overrides:
+    """Validate per-request overrides (raises ConfigError naming the bad key)."""
+    return Overrides.parse(raw, {r.id for r in all_rules()})
+
+
+def _run_rule(rule: Rule, ctx: Context, overrides: Overrides) -> list[Finding]:
+    level = overrides.level(rule.id, rule.severity)
+    if level is None:
+        return []
+    if rule.kind == "phrase":
+        return run_phrase_rule(rule, ctx, level)
+    return CHECKS[rule.id](rule, ctx, level)
+
+
+def _overlaps_placeholder(f: Finding, doc: Document) -> bool:
+    return any(p.field == f.field and p.start < f.end and f.start < p.end for p in doc.placeholders)
+
+
+def _strengths(doc: Document, analysis: Analysis) -> tuple[Strength, ...]:
+    lex = lexicon()
+    out: list[Strength] = []
+    for s in analysis.sentences:
+        if lex.specific_connection and lex.specific_connection.search(s.text):
+            out.append(Strength("rapport", "specific_connection", s.start, s.end, s.text, "A specific connection to the reader's own work."))
+        if lex.needs_question and s.is_question and lex.needs_question.search(s.text):
+            out.append(Strength("empathy", "needs_question", s.start, s.end, s.text, "A genuine question about the reader's needs."))
+        if "value" in s.roles:
+            out.append(Strength("value_first", "value", s.start, s.end, s.text, "Offers the reader something of value."))
+        if "ask" in s.roles and s.ask_cost < 1:
+            out.append(Strength("imposition", "easy_ask", s.start, s.end, s.text, "A small ask the reader can grant at no cost."))
+    return tuple(out)
+
+
+def heuristic_critique(
+    draft: Draft,
+    *,
+    rules: Mapping[str, str] | None = None,
+    recipient: Recipient | None = None,
+) -> Critique:
+    """The heuristic critique of a draft: fast, offline, deterministic. Raises DraftError or ConfigError."""
+    overrides = file_overrides().then(request_overrides(rules))
+    doc = normalise(draft)
+    names = tuple(n for n in ((recipient.name, recipient.company) if recipient else ()) if n)
+    analysis = analyse(doc, names)
+    first_touch = not any(x.kind == "quote" for x in doc.excluded)
+    ctx = Context(doc, analysis, first_touch)
+    findings: list[Finding] = []
+    for rule in all_rules():
+        findings.extend(f for f in _run_rule(rule, ctx, overrides) if not _overlaps_placeholder(f, doc))
+    ordered = tuple(sorted(findings, key=_order))
+    stats = dict(analysis.stats)
+    stats["first_touch"] = first_touch
+    stats["imposition_budget"] = budget(ctx)
+    return Critique(doc, analysis, ordered, _strengths(doc, analysis), score(ordered), stats,
+                    recipient=recipient, overrides=overrides)
+
+
+def critique(
+    draft: Draft,
+    *,
+    rules: Mapping[str, str] | None = None,
+    llm: LLMMode = "auto",
+    recipient: Recipient | None = None,
+) -> Critique:
+    """Critique a draft: heuristics always, plus the LLM rubrics when `llm` allows and a model is configured.
+
+    >>> critique(Draft(body="Hope this finds you well! Do you have 30 minutes Thursday?")).scores.overall < 80
+    True
+    """
+    if llm not in LLM_MODES:
+        raise ValueError(f"llm must be one of {', '.join(LLM_MODES)}")
+    result = heuristic_critique(draft, rules=rules, recipient=recipient)
+    from critic.llm import enrich
+
+    return enrich(result, llm)

@@ -1,0 +1,87 @@
+"""Finds quoted replies and signatures in plain text, so the critic judges only what the writer wrote."""
+
+from __future__ import annotations
+
+import re
+
+# A reply header starts the quoted thread; everything after it is someone else's text.
+_THREAD_START = re.compile(
+    r"^(?:"
+    r"On\b[^\n]{0,250}(?:\n[^\n]{0,250})?\bwrote:[ \t]*"
+    r"|Le\b[^\n]{0,250}a écrit\s?:[ \t]*"
+    r"|Am\b[^\n]{0,250}schrieb[^\n]{0,100}:[ \t]*"
+    r"|-{2,}\s*(?:Original Message|Forwarded message|Reply message)\s*-{2,}[^\n]*"
+    r"|_{10,}[ \t]*\n(?:From|De|Von):[^\n]*"
+    r"|From:[^\n]+\n(?:Sent|Date):[^\n]+"
+    r"|Begin forwarded message:[ \t]*"
+    r")$",
+    re.MULTILINE,
+)
+_QUOTED_LINES = re.compile(r"(?:^[ \t]*>[^\n]*(?:\n|$))+", re.MULTILINE)
+_SIG_DASHES = re.compile(r"^-- ?$", re.MULTILINE)
+_SENT_FROM = re.compile(r"^Sent from my [^\n]{1,40}$", re.MULTILINE | re.IGNORECASE)
+SIGN_OFF = re.compile(
+    r"^[ \t]*(?:best(?: regards| wishes)?|(?:kind |warm |warmest |many )?regards|thanks(?: again| so much)?|"
+    r"thank you|many thanks|cheers|sincerely(?: yours)?|yours(?: truly| sincerely)?|warmly|all the best|"
+    r"talk soon|take care|respectfully|thx|with gratitude|gratefully)[ \t]*[,.!]?[ \t]*$",
+    re.MULTILINE | re.IGNORECASE,
+)
+_MAX_SIGNATURE_LINES = 8
+_MAX_SIGNATURE_LINE = 90
+
+
+def _inside(pos: int, ranges: list[tuple[int, int]]) -> bool:
+    return any(s <= pos < e for s, e in ranges)
+
+
+def find_excluded(body: str, skip: list[tuple[int, int]] | None = None) -> list[tuple[int, int, str]]:
+    """Ranges of `body` that are quoted thread or signature, as (start, end, kind)."""
+    skip = list(skip or [])
+    found: list[tuple[int, int, str]] = []
+    end = len(body)
+    for m in _THREAD_START.finditer(body):
+        if not _inside(m.start(), skip):
+            found.append((m.start(), end, "quote"))
+            end = m.start()
+            break
+    for m in _QUOTED_LINES.finditer(body, 0, end):
+        if not _inside(m.start(), skip):
+            found.append((m.start(), m.end(), "quote"))
+    sig = _signature(body, end, skip)
+    if sig:
+        found.append(sig)
+    return trim_spans(body, found)
+
+
+def _signature(body: str, end: int, skip: list[tuple[int, int]]) -> tuple[int, int, str] | None:
+    for pattern in (_SIG_DASHES, _SENT_FROM):
+        m = pattern.search(body, 0, end)
+        if m and not _inside(m.start(), skip):
+            return (m.start(), end, "signature")
+    last = None
+    for m in SIGN_OFF.finditer(body, 0, end):
+        if not _inside(m.start(), skip):
+            last = m
+    if last is None:
+        return None
+    rest_start = last.end() + 1 if last.end() < end and body[last.end()] == "\n" else last.end()
+    rest = body[rest_start:end]
+    lines = [line for line in rest.split("\n") if line.strip()]
+    # A short block of short lines after the sign-off is a name/title/contact block, not more message.
+    if 0 < len(lines) <= _MAX_SIGNATURE_LINES and all(len(line) <= _MAX_SIGNATURE_LINE for line in lines):
+        return (rest_start, end, "signature")
+    return None
+
+
+def trim_spans(body: str, spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """Drop the whitespace at the edges of each range so spans start and end on text."""
+    out = []
+    for start, end, kind in spans:
+        while start < end and body[start].isspace():
+            start += 1
+        while end > start and body[end - 1].isspace():
+            end -= 1
+        if end > start:
+            out.append((start, end, kind))
+    out.sort()
+    return out

@@ -1,0 +1,1 @@
+"""Heuristic rules: data files of phrase rules plus a few code checks."""

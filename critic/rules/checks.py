@@ -1,0 +1,321 @@
+"""Rules whose logic is more than a phrase list: structure, balance and counts."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from critic.analysis import WORD, Sentence
+from critic.findings import Finding, Severity
+from critic.lexicon import load_yaml
+from critic.readability import reading_grade
+from critic.rules.context import Context
+from critic.rules.registry import Rule
+
+Check = Callable[[Rule, Context, Severity], list[Finding]]
+CHECKS: dict[str, Check] = {}
+
+_SLOT = re.compile(
+    r"\b(\d+|fifteen|thirty|ten|twenty|forty[- ]five)[- ]?(min|mins|minute|minutes|hour|hours|hr|hrs)\b|\b(half an hour|an hour)\b"
+    r"|\b(monday|tuesday|wednesday|thursday|friday|tomorrow|this week|next week|this afternoon)\b"
+    r"|\b\d{1,2}(:\d\d)? ?(am|pm)\b",
+    re.IGNORECASE,
+)
+_DURATION = re.compile(r"\b(\d+|fifteen|thirty|ten|twenty|forty[- ]five)[- ]?(min|mins|minute|minutes|hour|hours|hr|hrs)\b|\b(half an hour|an hour)\b", re.I)
+_WHEN = re.compile(r"\b(monday|tuesday|wednesday|thursday|friday|tomorrow|this week|next week|this afternoon)\b|\b\d{1,2}(:\d\d)? ?(am|pm)\b", re.I)
+_REPLY_PREFIX = re.compile(r"^\s*((re|fwd?|aw|sv|tr)\s*(\[\d+\])?\s*:\s*)+", re.IGNORECASE)
+_CAPS_RUN = re.compile(r"\b[A-Z]{2,}[A-Z'’-]*(?:\s+[A-Z]{2,}[A-Z'’-]*)+\b")
+_CAPS_WORD = re.compile(r"\b[A-Z]{6,}\b")
+_BANGS = re.compile(r"[!?]*![!?]*!+[!?]*|!{2,}")
+_MEETING_KINDS = ("meeting", "meeting_slot")
+
+
+def check(rule_id: str) -> Callable[[Check], Check]:
+    """Register a code check under a rule id declared in the data files."""
+
+    def register(fn: Check) -> Check:
+        CHECKS[rule_id] = fn
+        return fn
+
+    return register
+
+
+def ladder(kind: str) -> tuple[str, ...]:
+    """The cheaper asks to offer instead of an ask of this kind."""
+    return tuple(_LADDER.get(kind, ()))
+
+
+_LADDER: dict[str, list[str]] = load_yaml("roles.yaml")["ladder"]
+
+
+def _asks(ctx: Context, min_cost: float = 1.0) -> list[Sentence]:
+    return [s for s in ctx.analysis.sentences if "ask" in s.roles and s.ask_cost >= min_cost]
+
+
+def _level(base: Severity, bump: bool) -> Severity:
+    return Severity(min(int(base) + 1, int(Severity.ERROR))) if bump else base
+
+
+@check("imposition.meeting_request")
+def meeting_request(rule: Rule, ctx: Context, sev: Severity) -> list[Finding]:
+    if not ctx.first_touch:
+        return []
+    return [
+        ctx.at_sentence(rule, sev, s, replacements=ladder("meeting"))
+        for s in _asks(ctx, 2)
+        if s.ask_kind == "meeting" and not _SLOT.search(s.text)
+    ][:1]
+
+
+@check("imposition.time_slot")
+def time_slot(rule: Rule, ctx: Context, sev: Severity) -> list[Finding]:
+    if not ctx.first_touch:
+        return []
+    for s in _asks(ctx, 2):
+        if s.ask_kind in _MEETING_KINDS and _SLOT.search(s.text):
+            # Naming both how long and when is the costliest first-touch ask there is.
+            both = bool(_DURATION.search(s.text)) and bool(_WHEN.search(s.text))
+            return [ctx.at_sentence(rule, _level(sev, both), s, replacements=ladder("meeting_slot"))]
+    return []
+
+
+@check("imposition.multiple_asks")
+def multiple_asks(rule: Rule, ctx: Context, sev: Severity) -> list[Finding]:
+    asks = _asks(ctx, 1)
+    costly = [s for s in asks if s.ask_cost >= 2]
+    if len(asks) >= 3 or len(costly) >= 2:
+        extra = asks[1]
+        msg = f"{len(asks)} asks in one email: keep the one that matters and drop the rest."
+        return [ctx.at_sentence(rule, sev, extra, replacements=("",), message=msg)]
+    return []
+
+
+def _value_given(ctx: Context) -> tuple[int, int]:
+    sentences = ctx.analysis.sentences
+    return sum(1 for s in sentences if "value" in s.roles), sum(1 for s in sentences if "proof" in s.roles)
+
+
+def _ask_cost(asks: list[Sentence]) -> float:
+    if not asks:
+        return 0.0
+    return max(s.ask_cost for s in asks) + 0.5 * (len(asks) - 1)
+
+
+def budget(ctx: Context) -> dict[str, float]:
+    """The imposition budget: what the asks cost the reader against what the email gives."""
+    values, proofs = _value_given(ctx)
+    given = min(values, 3) + 0.5 * min(proofs, 1)
+    cost = _ask_cost(_asks(ctx, 0.5))
+    return {"ask_cost": cost, "value_given": given, "balance": round(given - cost, 2)}
+
+
+@check("value_first.ask_before_value")
+def ask_before_value(rule: Rule, ctx: Context, sev: Severity) -> list[Finding]:
+    asks = _asks(ctx, 1)
+    values = [s for s in ctx.analysis.sentences if "value" in s.roles]
+    if asks and values and asks[0].index < values[0].index and "value" not in asks[0].roles:
+        return [ctx.at_sentence(rule, sev, asks[0])]
+    return []
+
+
+def _no_value_applies(ctx: Context) -> bool:
+    values, proofs = _value_given(ctx)
+    content = ctx.content_sentences()
+    senders = sum(1 for s in content if "about_sender" in s.roles)
+    return not values and not proofs and len(content) >= 2 and (bool(_asks(ctx, 1)) or senders >= 2)
+
+
+@check("value_first.no_value")
+def no_value(rule: Rule, ctx: Context, sev: Severity) -> list[Finding]:
+    if not _no_value_applies(ctx):
+        return []
+    asks = _asks(ctx, 1)
+    target = asks[0] if asks else ctx.content_sentences()[0]
+    return [ctx.at_sentence(rule, sev, target)]
+
+
+@check("value_first.proof_not_value")
+def proof_not_value(rule: Rule, ctx: Context, sev: Severity) -> list[Finding]:
+    values, proofs = _value_given(ctx)
+    if values or not proofs:
+        return []
+    proof = next(s for s in ctx.analysis.sentences if "proof" in s.roles)
+    return [ctx.at_sentence(rule, sev, proof)]
+
+
+@check("value_first.imposition_budget")
+def imposition_budget(rule: Rule, ctx: Context, sev: Severity) -> list[Finding]:
+    if _no_value_applies(ctx):
+        return []
+    b = budget(ctx)
+    if b["balance"] > -1.5:
+        return []
+    asks = _asks(ctx, 1)
+    costliest = max(asks, key=lambda s: s.ask_cost)
+    msg = f"The ask costs about {b['ask_cost']:g} and the email gives about {b['value_given']:g}: give more or ask less."
+    return [ctx.at_sentence(rule, sev, costliest, replacements=ladder(costliest.ask_kind), message=msg)]
+
+
+def _topic_sentences(ctx: Context) -> list[Sentence]:
+    return [s for s in ctx.content_sentences() if "pleasantry" not in s.roles]
+
+
+@check("empathy.sender_centred")
+def sender_centred(rule: Rule, ctx: Context, sev: Severity) -> list[Finding]:
+    content = _topic_sentences(ctx)
+    sender = [s for s in content if "about_sender" in s.roles]
+    reader = [s for s in content if "about_reader" in s.roles]
+    if len(content) < 3 or len(sender) < 2 or len(reader) / (len(reader) + len(sender)) >= 0.34:
+        return []
+    worst = max(sender, key=lambda s: (s.sender - s.reader, -s.index))
+    msg = f"{len(sender)} of {len(content)} sentences are about you or your company, {len(reader)} about the reader."
+    return [ctx.at_sentence(rule, _level(sev, len(sender) >= 5 and not reader), worst, message=msg)]
+
+
+@check("empathy.reader_absent")
+def reader_absent(rule: Rule, ctx: Context, sev: Severity) -> list[Finding]:
+    content = _topic_sentences(ctx)
+    if len(content) < 3 or any(s.reader for s in content):
+        return []
+    return [ctx.at_sentence(rule, sev, content[0])]
+
+
+def _prose_words(ctx: Context) -> list[Sentence]:
+    return ctx.content_sentences()
+
+
+@check("clarity.length")
+def length(rule: Rule, ctx: Context, sev: Severity) -> list[Finding]:
+    p = rule.params
+    sentences = _prose_words(ctx)
+    total = sum(s.words for s in sentences)
+    if total <= p["suggest_over"]:
+        return []
+    level = Severity.ERROR if total > p["error_over"] else sev if total > p["warn_over"] else Severity.SUGGESTION
+    level = min(level, sev) if sev < Severity.WARNING else level
+    running, target = 0, sentences[-1]
+    for s in sentences:
+        running += s.words
+        if running > p["suggest_over"]:
+            target = s
+            break
+    msg = f"{total} words: replies fall off past about 125; aim for under 125, and under 100 for a first touch."
+    return [ctx.at_sentence(rule, level, target, message=msg)]
+
+
+@check("clarity.reading_grade")
+def grade(rule: Rule, ctx: Context, sev: Severity) -> list[Finding]:
+    p = rule.params
+    sentences = _prose_words(ctx)
+    if sum(s.words for s in sentences) < p["min_words"]:
+        return []
+    value = float(ctx.analysis.stats.get("reading_grade") or 0.0)
+    if value <= p["suggest_over"]:
+        return []
+    level = Severity.WARNING if value > p["warn_over"] and sev >= Severity.SUGGESTION else sev
+    hardest = max(sentences, key=lambda s: (reading_grade(s.text) if s.words >= 8 else 0.0, s.words))
+    msg = f"Reading grade {value:.0f}: aim for grade 5 or below. The hardest sentence is marked."
+    return [ctx.at_sentence(rule, level, hardest, message=msg)]
+
+
+@check("clarity.long_sentence")
+def long_sentence(rule: Rule, ctx: Context, sev: Severity) -> list[Finding]:
+    p = rule.params
+    out = []
+    for s in ctx.content_sentences():
+        if s.words > p["suggest_over"]:
+            level = Severity.WARNING if s.words > p["warn_over"] else sev
+            out.append(ctx.at_sentence(rule, level, s, message=f"{s.words} words in one sentence: split it."))
+    return out
+
+
+@check("clarity.wall_of_text")
+def wall_of_text(rule: Rule, ctx: Context, sev: Severity) -> list[Finding]:
+    p = rule.params
+    out = []
+    for index, (start, end) in enumerate(ctx.analysis.paragraphs):
+        sentences = [s for s in ctx.analysis.sentences if s.paragraph == index]
+        words = sum(s.words for s in sentences)
+        if words > p["warn_over_words"] or len(sentences) > p["warn_over_sentences"]:
+            msg = f"One paragraph of {words} words and {len(sentences)} sentences: break it into short paragraphs."
+            out.append(ctx.finding(rule, sev, start, end, message=msg))
+    return out[:3]
+
+
+@check("clarity.too_many_questions")
+def too_many_questions(rule: Rule, ctx: Context, sev: Severity) -> list[Finding]:
+    questions = [s for s in ctx.analysis.sentences if s.is_question]
+    limit = rule.params["max_questions"]
+    if len(questions) <= limit:
+        return []
+    msg = f"{len(questions)} questions: keep one to three."
+    return [ctx.at_sentence(rule, sev, questions[limit], message=msg)]
+
+
+@check("clarity.fake_reply")
+def fake_reply(rule: Rule, ctx: Context, sev: Severity) -> list[Finding]:
+    m = _REPLY_PREFIX.match(ctx.doc.subject)
+    if not m or not ctx.first_touch:
+        return []
+    return [ctx.finding(rule, sev, m.start(), m.end(), field="subject", replacements=("",))]
+
+
+@check("clarity.subject_length")
+def subject_length(rule: Rule, ctx: Context, sev: Severity) -> list[Finding]:
+    subject = ctx.doc.subject
+    if not subject:
+        if not ctx.first_touch:
+            return []
+        return [ctx.finding(rule, sev, 0, 0, field="subject", message="No subject line: emails without one get few replies.")]
+    words = len(WORD.findall(subject))
+    if words > rule.params["max_words"] or len(subject) > rule.params["max_chars"]:
+        msg = f"Subject of {words} words and {len(subject)} characters: phones cut it off; a few specific words work best."
+        return [ctx.finding(rule, sev, 0, len(subject), field="subject", message=msg)]
+    return []
+
+
+def _buzz_regex(rule: Rule) -> re.Pattern[str]:
+    cached = _BUZZ.get(rule.id)
+    if cached is None:
+        terms = sorted(rule.terms, key=len, reverse=True)
+        cached = re.compile(r"\b(" + "|".join(re.escape(t) for t in terms) + r")\b", re.IGNORECASE)
+        _BUZZ[rule.id] = cached
+    return cached
+
+
+_BUZZ: dict[str, re.Pattern[str]] = {}
+
+
+@check("clarity.buzzwords")
+def buzzwords(rule: Rule, ctx: Context, sev: Severity) -> list[Finding]:
+    regex = _buzz_regex(rule)
+    counts = [(len(regex.findall(s.text)), s) for s in ctx.content_sentences()]
+    total = sum(c for c, _ in counts)
+    dense = [s for c, s in counts if c >= rule.params["per_sentence"]]
+    if not dense and total >= rule.params["per_draft"]:
+        dense = [max(counts, key=lambda cs: cs[0])[1]]
+    out = []
+    for s in dense[:2]:
+        terms = ", ".join(dict.fromkeys(m.lower() for m in regex.findall(s.text)))
+        out.append(ctx.at_sentence(rule, sev, s, message=f"Buzzwords ({terms}): say what you actually do in plain words."))
+    return out
+
+
+@check("clarity.shouting")
+def shouting(rule: Rule, ctx: Context, sev: Severity) -> list[Finding]:
+    out: list[Finding] = []
+    taken: list[tuple[str, int, int]] = []
+    for field, text in (("subject", ctx.doc.subject), ("body", ctx.doc.body)):
+        ranges = ctx.doc.judged if field == "body" else ((0, len(text)),)
+        for lo, hi in ranges:
+            for regex, fix in ((_CAPS_RUN, _sentence_case), (_CAPS_WORD, _sentence_case), (_BANGS, lambda s: "!")):
+                for m in regex.finditer(text, lo, hi):
+                    if any(f == field and s < m.end() and m.start() < e for f, s, e in taken):
+                        continue
+                    taken.append((field, m.start(), m.end()))
+                    out.append(ctx.finding(rule, sev, m.start(), m.end(), field=field, replacements=(fix(m.group(0)),)))
+    return out[:5]
+
+
+def _sentence_case(text: str) -> str:
+    return text.lower()

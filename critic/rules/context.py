@@ -1,0 +1,57 @@
+"""What a rule sees: the document, its analysis, and a helper to make findings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from critic.analysis import Analysis, Sentence
+from critic.document import Document
+from critic.findings import Finding, Severity
+from critic.rules.registry import Rule
+
+PENALTY = {Severity.SUGGESTION: 3, Severity.WARNING: 15, Severity.ERROR: 30}
+
+
+@dataclass(frozen=True)
+class Context:
+    """Inputs shared by every rule for one critique."""
+
+    doc: Document
+    analysis: Analysis
+    first_touch: bool
+
+    def text(self, field: str) -> str:
+        return self.doc.subject if field == "subject" else self.doc.body
+
+    def finding(
+        self,
+        rule: Rule,
+        severity: Severity,
+        start: int,
+        end: int,
+        *,
+        field: str = "body",
+        replacements: tuple[str, ...] = (),
+        message: str | None = None,
+    ) -> Finding:
+        """A finding of `rule` over [start, end) of `field`, quoting exactly those characters."""
+        return Finding(
+            rubric=rule.rubric,
+            rule=rule.id,
+            severity=severity,
+            field=field,
+            start=start,
+            end=end,
+            quote=self.text(field)[start:end],
+            message=message or rule.message,
+            why=rule.why,
+            replacements=replacements,
+            penalty=PENALTY[severity],
+        )
+
+    def at_sentence(self, rule: Rule, severity: Severity, sentence: Sentence, **kw: object) -> Finding:
+        return self.finding(rule, severity, sentence.start, sentence.end, **kw)  # type: ignore[arg-type]
+
+    def content_sentences(self) -> list[Sentence]:
+        """Sentences that carry the message: not greetings or sign-offs."""
+        return [s for s in self.analysis.sentences if s.role not in ("greeting", "sign_off")]

@@ -1,0 +1,118 @@
+"""Rule definitions loaded from the data files: ids, severities, messages, patterns and examples."""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from critic.findings import RUBRICS, Severity
+from critic.lexicon import FLAGS, load_yaml
+
+KINDS = ("phrase", "code")
+RULE_FILES = tuple(f"{rubric}.yaml" for rubric in RUBRICS)
+_ID = re.compile(r"^[a-z_]+\.[a-z_]+$")
+
+
+class RuleError(ValueError):
+    """A rule file is malformed; the message names the rule."""
+
+
+@dataclass(frozen=True)
+class PhrasePattern:
+    """One compiled pattern of a phrase rule, with its replacement template (None: no replacement)."""
+
+    regex: re.Pattern[str]
+    replace: str | None
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One heuristic rule as declared in rules/data."""
+
+    id: str
+    rubric: str
+    kind: str
+    severity: Severity
+    message: str
+    why: str
+    examples_bad: tuple[Any, ...]
+    examples_good: tuple[Any, ...]
+    field: str = "body"
+    span: str = "match"
+    patterns: tuple[PhrasePattern, ...] = ()
+    unless: re.Pattern[str] | None = None
+    unless_role: str | None = None
+    first_touch: bool = False
+    first_sentence: bool = False
+    params: dict[str, Any] = dataclasses.field(default_factory=dict)
+    terms: tuple[str, ...] = ()
+
+
+def _patterns(raw: list[Any], default_replace: str | None) -> tuple[PhrasePattern, ...]:
+    out = []
+    for item in raw:
+        if isinstance(item, dict):
+            out.append(PhrasePattern(re.compile(item["pattern"], FLAGS), item.get("replace", default_replace)))
+        else:
+            out.append(PhrasePattern(re.compile(item, FLAGS), default_replace))
+    return tuple(out)
+
+
+def _rule(entry: dict[str, Any], source: str) -> Rule:
+    rid = entry.get("id", "?")
+    try:
+        if not _ID.match(rid):
+            raise RuleError("ids are dotted lowercase: rubric.name")
+        rubric = rid.split(".")[0]
+        if rubric not in RUBRICS or f"{rubric}.yaml" != source:
+            raise RuleError(f"rubric {rubric!r} does not match file {source}")
+        kind = entry["kind"]
+        if kind not in KINDS:
+            raise RuleError(f"kind must be one of {KINDS}")
+        examples = entry.get("examples") or {}
+        bad, good = tuple(examples.get("bad") or ()), tuple(examples.get("good") or ())
+        if not bad or not good:
+            raise RuleError("every rule needs good and bad examples")
+        unless = entry.get("unless") or []
+        return Rule(
+            id=rid,
+            rubric=rubric,
+            kind=kind,
+            severity=Severity.parse(entry["severity"]),
+            message=str(entry["message"]),
+            why=str(entry["why"]),
+            examples_bad=bad,
+            examples_good=good,
+            field=entry.get("field", "body"),
+            span=entry.get("span", "match"),
+            patterns=_patterns(entry.get("patterns") or [], entry.get("replace")),
+            unless=re.compile("|".join(f"(?:{p})" for p in unless), FLAGS) if unless else None,
+            unless_role=entry.get("unless_role"),
+            first_touch=bool(entry.get("first_touch", False)),
+            first_sentence=bool(entry.get("first_sentence", False)),
+            params=dict(entry.get("params") or {}),
+            terms=tuple(entry.get("terms") or ()),
+        )
+    except (KeyError, TypeError, re.error, ValueError) as exc:
+        raise RuleError(f"{source}: rule {rid}: {exc}") from exc
+
+
+@functools.cache
+def all_rules() -> tuple[Rule, ...]:
+    """Every rule, in file order; loaded and validated once per process."""
+    rules: list[Rule] = []
+    for name in RULE_FILES:
+        rules.extend(_rule(entry, name) for entry in load_yaml(name))
+    ids = [r.id for r in rules]
+    dupes = {i for i in ids if ids.count(i) > 1}
+    if dupes:
+        raise RuleError(f"duplicate rule ids: {sorted(dupes)}")
+    return tuple(rules)
+
+
+def rules_by_id() -> dict[str, Rule]:
+    """Rules keyed by their stable id."""
+    return {r.id: r for r in all_rules()}

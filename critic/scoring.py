@@ -1,0 +1,51 @@
+"""Rubric scores and the overall score; every point deducted comes from one finding.
+
+Each rubric starts at 100 and loses each of its findings' penalty (suggestion 3, warning 15, error 30,
+set in rules/context.py), floored at 0. `overall` is the weighted mean of the five rubrics with the
+weights below: the exchange (value first, imposition) weighs most because it decides whether a
+stranger replies at all; empathy next; rapport and clarity polish what is there.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from critic.findings import RUBRICS, Finding, finding_id
+
+WEIGHTS: dict[str, float] = {
+    "value_first": 0.25,
+    "imposition": 0.25,
+    "empathy": 0.20,
+    "rapport": 0.15,
+    "clarity": 0.15,
+}
+assert set(WEIGHTS) == set(RUBRICS) and abs(sum(WEIGHTS.values()) - 1.0) < 1e-9
+
+
+@dataclass(frozen=True)
+class Scores:
+    """Per-rubric scores, the overall score, and the deductions behind them."""
+
+    rubric: dict[str, int]
+    overall: int
+    deductions: dict[str, list[dict[str, object]]]
+    flagged: dict[str, bool]
+
+
+def score(findings: list[Finding] | tuple[Finding, ...], adjustments: Mapping[str, int] | None = None) -> Scores:
+    """Scores for a set of findings, plus bounded per-rubric adjustments (from the LLM step) listed as deductions."""
+    deductions: dict[str, list[dict[str, object]]] = {r: [] for r in RUBRICS}
+    flagged = {r: False for r in RUBRICS}
+    for f in findings:
+        if f.rubric not in deductions:
+            continue
+        if f.penalty:
+            deductions[f.rubric].append({"finding": finding_id(f), "rule": f.rule, "points": f.penalty})
+        flagged[f.rubric] = flagged[f.rubric] or f.flags
+    for rubric, points in (adjustments or {}).items():
+        if rubric in deductions and points:
+            deductions[rubric].append({"finding": None, "rule": "llm.adjustment", "points": -int(points)})
+    rubric = {r: min(100, max(0, 100 - sum(int(d["points"]) for d in deductions[r]))) for r in RUBRICS}  # type: ignore[call-overload]
+    overall = round(sum(WEIGHTS[r] * rubric[r] for r in RUBRICS))
+    return Scores(rubric, overall, deductions, flagged)
