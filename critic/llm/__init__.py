@@ -24,3 +24,13 @@ def enrich(result: Critique, mode: str) -> Critique:
             {"status": "unconfigured", "reason": "no model configured: set OPENAI_BASE_URL and CRITIC_LLM_MODEL"},
         )
     return result.with_findings(result.findings, {"status": "error", "reason": "LLM rubrics are not available in this build"})
+
+
+def counters() -> dict[str, int]:
+    """Process-wide LLM counters for /metrics (calls, cache hits, failures)."""
+    return {"calls": 0, "cache_hits": 0, "errors": 0, "timeouts": 0}
+
+
+def backend_state() -> dict[str, object]:
+    """What readiness reports about the LLM backend (never the API key)."""
+    return {"configured": configured(), "model": os.environ.get("CRITIC_LLM_MODEL") or None}
