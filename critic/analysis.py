@@ -24,6 +24,16 @@ _BULLET = re.compile(r"^\s*(?:[-*•·▪–]|\d{1,2}[.)])\s")
 _LINE_END_BREAK = re.compile(r"[.!?:;,…\"”)]\s*$")
 _SHORT_LINE = 45
 WORDS_PER_MINUTE = 230
+_QUANTITY = re.compile(
+    r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|fifty|hundred|half|a third|"
+    r"a quarter|twice|double|triple)\b",
+    re.IGNORECASE,
+)
+_MIN_DATA_WORDS = 7
+
+
+def _is_data_point(text: str) -> bool:
+    return bool(_QUANTITY.search(text)) and len(WORD.findall(text)) >= _MIN_DATA_WORDS and not text.rstrip().endswith("?")
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,6 +136,13 @@ def _roles(text: str, lex: Lexicon, is_first_line: bool, names: re.Pattern[str] 
     framed = lex.not_about_reader.sub(" ", text) if lex.not_about_reader else text
     reader = _score_refs(framed, lex.reader_refs) + (2 * len(names.findall(text)) if names else 0)
     sender = _score_refs(text, lex.sender_refs)
+    if lex.reader_focus and lex.reader_focus.search(text):
+        reader += 2
+    if not reader and lex.sender_markers and lex.sender_markers.search(text):
+        sender += 2
+    if "value" not in roles and "ask" not in roles and "pleasantry" not in roles and not sender and _is_data_point(text):
+        # A fact or figure about the world or the reader's market is an insight the reader can use.
+        roles.append("value")
     if reader > sender and reader >= 2 or (reader and not sender and "ask" not in roles):
         roles.append("about_reader")
     elif sender > reader and "value" not in roles and "ask" not in roles:

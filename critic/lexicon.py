@@ -48,6 +48,8 @@ class Lexicon:
     reader_refs: tuple[tuple[int, re.Pattern[str]], ...]
     sender_refs: tuple[tuple[int, re.Pattern[str]], ...]
     not_about_reader: re.Pattern[str] | None
+    reader_focus: re.Pattern[str] | None
+    sender_markers: re.Pattern[str] | None
     needs_question: re.Pattern[str] | None
     specific_connection: re.Pattern[str] | None
 
@@ -76,6 +78,8 @@ def lexicon() -> Lexicon:
         reader_refs=_weighted(data["reader_refs"]),
         sender_refs=_weighted(data["sender_refs"]),
         not_about_reader=compile_any(data["not_about_reader"]),
+        reader_focus=compile_any(data["reader_focus"]),
+        sender_markers=compile_any(data["sender_markers"]),
         needs_question=compile_any(data["needs_question"]),
         specific_connection=compile_any(data["specific_connection"]),
     )

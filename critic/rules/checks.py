@@ -130,7 +130,8 @@ def no_value(rule: Rule, ctx: Context, sev: Severity) -> list[Finding]:
     if not _no_value_applies(ctx):
         return []
     asks = _asks(ctx, 1)
-    target = asks[0] if asks else ctx.content_sentences()[0]
+    topical = _topic_sentences(ctx)
+    target = asks[0] if asks else (topical or ctx.content_sentences())[0]
     return [ctx.at_sentence(rule, sev, target)]
 
 
@@ -165,7 +166,8 @@ def sender_centred(rule: Rule, ctx: Context, sev: Severity) -> list[Finding]:
     content = _topic_sentences(ctx)
     sender = [s for s in content if "about_sender" in s.roles]
     reader = [s for s in content if "about_reader" in s.roles]
-    if len(content) < 3 or len(sender) < 2 or len(reader) / (len(reader) + len(sender)) >= 0.34:
+    dominated = len(sender) >= 3 and len(reader) / (len(reader) + len(sender)) < 0.4
+    if len(content) < 3 or not (dominated or (len(sender) >= 2 and not reader)):
         return []
     worst = max(sender, key=lambda s: (s.sender - s.reader, -s.index))
     msg = f"{len(sender)} of {len(content)} sentences are about you or your company, {len(reader)} about the reader."

@@ -31,8 +31,13 @@ def run_phrase_rule(rule: Rule, ctx: Context, severity: Severity) -> list[Findin
     if rule.field == "subject":
         return _match_spans(rule, ctx, severity, "subject", ctx.doc.subject, 0)
     findings: list[Finding] = []
-    content = ctx.content_sentences()
-    for sentence in content[:1] if rule.first_sentence else ctx.analysis.sentences:
+    if rule.first_sentence:
+        candidates = ctx.content_sentences()[:1]
+    elif rule.scope == "first":
+        candidates = list(ctx.analysis.sentences[:1])
+    else:
+        candidates = list(ctx.analysis.sentences)
+    for sentence in candidates:
         if rule.unless and rule.unless.search(sentence.text):
             continue
         if not _role_allows(rule, sentence.text, sentence.reader, sentence.sender):

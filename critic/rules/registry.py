@@ -47,6 +47,7 @@ class Rule:
     unless_role: str | None = None
     first_touch: bool = False
     first_sentence: bool = False
+    scope: str = "all"
     params: dict[str, Any] = dataclasses.field(default_factory=dict)
     terms: tuple[str, ...] = ()
 
@@ -93,6 +94,7 @@ def _rule(entry: dict[str, Any], source: str) -> Rule:
             unless_role=entry.get("unless_role"),
             first_touch=bool(entry.get("first_touch", False)),
             first_sentence=bool(entry.get("first_sentence", False)),
+            scope=entry.get("scope", "all"),
             params=dict(entry.get("params") or {}),
             terms=tuple(entry.get("terms") or ()),
         )

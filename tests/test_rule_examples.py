@@ -1,0 +1,56 @@
+"""Every rule carries good and bad examples, and every example behaves as documented."""
+
+from __future__ import annotations
+
+import pytest
+
+from critic.document import Draft
+from critic.engine import heuristic_critique
+from critic.rules.checks import CHECKS
+from critic.rules.registry import all_rules
+
+RULES = all_rules()
+
+
+def _draft(example: str | dict[str, str]) -> Draft:
+    if isinstance(example, dict):
+        return Draft(body=example.get("body", ""), subject=example.get("subject", ""))
+    return Draft(body=example, subject="Notes on your onboarding flow")
+
+
+def _fired(rule_id: str, example: str | dict[str, str]) -> list[str]:
+    result = heuristic_critique(_draft(example))
+    return [f.quote for f in result.findings if f.rule == rule_id]
+
+
+def test_every_rule_has_examples_and_an_implementation() -> None:
+    assert len(RULES) >= 25
+    for rule in RULES:
+        assert rule.examples_bad and rule.examples_good, rule.id
+        assert rule.message and rule.why, rule.id
+        if rule.kind == "code":
+            assert rule.id in CHECKS, f"{rule.id} is declared as code but has no check"
+        else:
+            assert rule.patterns, f"{rule.id} is a phrase rule without patterns"
+
+
+def test_no_check_without_a_declared_rule() -> None:
+    assert set(CHECKS) <= {r.id for r in RULES}
+
+
+@pytest.mark.parametrize(
+    ("rule_id", "example"),
+    [(r.id, ex) for r in RULES for ex in r.examples_bad],
+    ids=lambda v: v if isinstance(v, str) and "." in v and " " not in v else "",
+)
+def test_bad_example_fires(rule_id: str, example: str | dict[str, str]) -> None:
+    assert _fired(rule_id, example), f"{rule_id} did not fire on its bad example: {example!r}"
+
+
+@pytest.mark.parametrize(
+    ("rule_id", "example"),
+    [(r.id, ex) for r in RULES for ex in r.examples_good],
+    ids=lambda v: v if isinstance(v, str) and "." in v and " " not in v else "",
+)
+def test_good_example_is_quiet(rule_id: str, example: str | dict[str, str]) -> None:
+    assert not _fired(rule_id, example), f"{rule_id} fired on its good example: {example!r}"
