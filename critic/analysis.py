@@ -32,8 +32,16 @@ _QUANTITY = re.compile(
 _MIN_DATA_WORDS = 7
 
 
-def _is_data_point(text: str) -> bool:
-    return bool(_QUANTITY.search(text)) and len(WORD.findall(text)) >= _MIN_DATA_WORDS and not text.rstrip().endswith("?")
+_OBSERVED = re.compile(
+    r"\b(counted|found|measured|tested|ran|checked|looked|saw|noticed|timed|read|tracked|surveyed|compared|tallied)\b", re.I
+)
+
+
+def _is_data_point(text: str, sender: int) -> bool:
+    """A figure the reader can use: about the world, or observed by the writer ("I counted 23 threads")."""
+    if not _QUANTITY.search(text) or len(WORD.findall(text)) < _MIN_DATA_WORDS or text.rstrip().endswith("?"):
+        return False
+    return sender == 0 or (sender <= 1 and bool(_OBSERVED.search(text)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,13 +121,23 @@ def _score_refs(text: str, table: tuple[tuple[int, re.Pattern[str]], ...]) -> in
     return sum(weight * len(pattern.findall(text)) for weight, pattern in table)
 
 
+def _empty_flattery(text: str, lex: Lexicon) -> bool:
+    """Praise with nothing specific behind it: as empty as a pleasantry."""
+    if not lex.flattery or not lex.flattery.search(text):
+        return False
+    specific = (lex.flattery_unless and lex.flattery_unless.search(text)) or (
+        lex.specific_connection and lex.specific_connection.search(text)
+    )
+    return not specific
+
+
 def _roles(text: str, lex: Lexicon, is_first_line: bool, names: re.Pattern[str] | None) -> tuple[tuple[str, ...], float, str, int, int]:
     roles: list[str] = []
     if is_first_line and lex.greeting and len(text) <= 60 and lex.greeting.search(text):
         roles.append("greeting")
     if SIGN_OFF.fullmatch(text):
         roles.append("sign_off")
-    if lex.pleasantry and lex.pleasantry.search(text):
+    if lex.pleasantry and lex.pleasantry.search(text) or _empty_flattery(text, lex):
         roles.append("pleasantry")
     cost, kind = 0.0, ""
     for ask in lex.asks:
@@ -138,9 +156,10 @@ def _roles(text: str, lex: Lexicon, is_first_line: bool, names: re.Pattern[str] 
     sender = _score_refs(text, lex.sender_refs)
     if lex.reader_focus and lex.reader_focus.search(text):
         reader += 2
-    if not reader and lex.sender_markers and lex.sender_markers.search(text):
+    boast = bool(lex.sender_markers and lex.sender_markers.search(text))
+    if boast and not reader:
         sender += 2
-    if "value" not in roles and "ask" not in roles and "pleasantry" not in roles and not sender and _is_data_point(text):
+    if not boast and "value" not in roles and "ask" not in roles and "pleasantry" not in roles and _is_data_point(text, sender):
         # A fact or figure about the world or the reader's market is an insight the reader can use.
         roles.append("value")
     if reader > sender and reader >= 2 or (reader and not sender and "ask" not in roles):

@@ -12,6 +12,7 @@ import yaml
 
 FLAGS = re.IGNORECASE
 PLEASANTRY_RULES = ("rapport.pleasantry", "rapport.small_talk")
+FLATTERY_RULE = "rapport.empty_flattery"
 
 
 def compile_any(patterns: list[str]) -> re.Pattern[str] | None:
@@ -42,6 +43,8 @@ class Lexicon:
 
     greeting: re.Pattern[str] | None
     pleasantry: re.Pattern[str] | None
+    flattery: re.Pattern[str] | None
+    flattery_unless: re.Pattern[str] | None
     asks: tuple[AskPattern, ...]
     value: re.Pattern[str] | None
     proof: re.Pattern[str] | None
@@ -72,6 +75,8 @@ def lexicon() -> Lexicon:
     return Lexicon(
         greeting=compile_any(data["greeting"]),
         pleasantry=compile_any(pleasantries),
+        flattery=compile_any(rapport[FLATTERY_RULE]["patterns"]),
+        flattery_unless=compile_any(rapport[FLATTERY_RULE].get("unless") or []),
         asks=asks,
         value=compile_any(data["value"]),
         proof=compile_any(data["proof"]),

@@ -63,7 +63,7 @@ def _signature(body: str, end: int, skip: list[tuple[int, int]]) -> tuple[int, i
         if not _inside(m.start(), skip):
             last = m
     if last is None:
-        return None
+        return _bare_signature(body, end, skip)
     rest_start = last.end() + 1 if last.end() < end and body[last.end()] == "\n" else last.end()
     rest = body[rest_start:end]
     lines = [line for line in rest.split("\n") if line.strip()]
@@ -71,6 +71,25 @@ def _signature(body: str, end: int, skip: list[tuple[int, int]]) -> tuple[int, i
     if 0 < len(lines) <= _MAX_SIGNATURE_LINES and all(len(line) <= _MAX_SIGNATURE_LINE for line in lines):
         return (rest_start, end, "signature")
     return None
+
+
+_NAME_LINE = re.compile(r"^[ \t]*[-–—]?[ \t]*[A-Z][\w.'’-]*(?:[ \t]+[A-Z][\w.'’-]*){0,3}[ \t]*$")
+_ENDS_SENTENCE = re.compile(r"[.!?:;,][\"”’)]*\s*$")
+
+
+def _bare_signature(body: str, end: int, skip: list[tuple[int, int]]) -> tuple[int, int, str] | None:
+    """A closing block with no sign-off word: a name line, then at most three short title/contact lines."""
+    text = body[:end].rstrip()
+    start = text.rfind("\n\n")
+    if start < 0:
+        return None
+    block_start = start + 2
+    lines = text[block_start:].split("\n")
+    if len(lines) > 4 or _inside(block_start, skip) or not _NAME_LINE.match(lines[0]):
+        return None
+    if any(len(line) > 70 or (_ENDS_SENTENCE.search(line) and i == 0) for i, line in enumerate(lines)):
+        return None
+    return (block_start, len(text), "signature")
 
 
 def trim_spans(body: str, spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:

@@ -166,7 +166,8 @@ def sender_centred(rule: Rule, ctx: Context, sev: Severity) -> list[Finding]:
     content = _topic_sentences(ctx)
     sender = [s for s in content if "about_sender" in s.roles]
     reader = [s for s in content if "about_reader" in s.roles]
-    dominated = len(sender) >= 3 and len(reader) / (len(reader) + len(sender)) < 0.4
+    share = len(reader) / (len(reader) + len(sender)) if sender else 1.0
+    dominated = (len(sender) >= 3 and share < 0.4) or (len(sender) >= 2 and share <= 0.34)
     if len(content) < 3 or not (dominated or (len(sender) >= 2 and not reader)):
         return []
     worst = max(sender, key=lambda s: (s.sender - s.reader, -s.index))
