@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from critic.document import Document
 from critic.lexicon import Lexicon, lexicon
+from critic.matcher import Matcher, present_needles
 from critic.quotes import SIGN_OFF
 from critic.readability import reading_grade
 
@@ -59,6 +60,7 @@ class Sentence:
     reader: int
     sender: int
     words: int
+    needles: frozenset[str] = frozenset()
 
     @property
     def role(self) -> str:
@@ -117,46 +119,45 @@ def _trim(body: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def _score_refs(text: str, table: tuple[tuple[int, re.Pattern[str]], ...]) -> int:
-    return sum(weight * len(pattern.findall(text)) for weight, pattern in table)
+def _score_refs(text: str, present: frozenset[str], table: tuple[tuple[int, Matcher], ...]) -> int:
+    return sum(weight * matcher.count(text, present) for weight, matcher in table)
 
 
-def _empty_flattery(text: str, lex: Lexicon) -> bool:
+def _empty_flattery(text: str, low: frozenset[str], lex: Lexicon) -> bool:
     """Praise with nothing specific behind it: as empty as a pleasantry."""
-    if not lex.flattery or not lex.flattery.search(text):
+    if not lex.flattery.search(text, low):
         return False
-    specific = (lex.flattery_unless and lex.flattery_unless.search(text)) or (
-        lex.specific_connection and lex.specific_connection.search(text)
-    )
-    return not specific
+    return not (lex.flattery_unless.search(text, low) or lex.specific_connection.search(text, low))
 
 
-def _roles(text: str, lex: Lexicon, is_first_line: bool, names: re.Pattern[str] | None) -> tuple[tuple[str, ...], float, str, int, int]:
+def _roles(
+    text: str, low: frozenset[str], lex: Lexicon, is_first_line: bool, names: re.Pattern[str] | None
+) -> tuple[tuple[str, ...], float, str, int, int]:
     roles: list[str] = []
-    if is_first_line and lex.greeting and len(text) <= 60 and lex.greeting.search(text):
+    if is_first_line and len(text) <= 60 and lex.greeting.search(text, low):
         roles.append("greeting")
     if SIGN_OFF.fullmatch(text):
         roles.append("sign_off")
-    if lex.pleasantry and lex.pleasantry.search(text) or _empty_flattery(text, lex):
+    if lex.pleasantry.search(text, low) or _empty_flattery(text, low, lex):
         roles.append("pleasantry")
     cost, kind = 0.0, ""
     for ask in lex.asks:
-        if ask.cost > cost and ask.regex.search(text):
+        if ask.cost > cost and ask.matcher.search(text, low):
             cost, kind = ask.cost, ask.kind
     if cost and "pleasantry" not in roles:
         roles.append("ask")
     else:
         cost, kind = 0.0, ""
-    if lex.value and lex.value.search(text):
+    if lex.value.search(text, low):
         roles.append("value")
-    if lex.proof and lex.proof.search(text):
+    if lex.proof.search(text, low):
         roles.append("proof")
-    framed = lex.not_about_reader.sub(" ", text) if lex.not_about_reader else text
-    reader = _score_refs(framed, lex.reader_refs) + (2 * len(names.findall(text)) if names else 0)
-    sender = _score_refs(text, lex.sender_refs)
-    if lex.reader_focus and lex.reader_focus.search(text):
+    framed = lex.not_about_reader.sub(" ", text, low)
+    reader = _score_refs(framed, low if framed == text else present_needles(framed.lower()), lex.reader_refs) + (2 * len(names.findall(text)) if names else 0)
+    sender = _score_refs(text, low, lex.sender_refs)
+    if lex.reader_focus.search(text, low):
         reader += 2
-    boast = bool(lex.sender_markers and lex.sender_markers.search(text))
+    boast = lex.sender_markers.search(text, low) is not None
     if boast and not reader:
         sender += 2
     if not boast and "value" not in roles and "ask" not in roles and "pleasantry" not in roles and _is_data_point(text, sender):
@@ -174,8 +175,8 @@ def _roles(text: str, lex: Lexicon, is_first_line: bool, names: re.Pattern[str] 
 
 def analyse(doc: Document, recipient_names: tuple[str, ...] = ()) -> Analysis:
     """Split the judged body into sentences and paragraphs, give each sentence its roles, and count."""
-    lex = lexicon()
     body = doc.body
+    lex = lexicon().narrow(present_needles(body.lower()))
     names = re.compile("|".join(rf"\b{re.escape(n)}\b" for n in recipient_names if n.strip()), re.I) if any(
         n.strip() for n in recipient_names
     ) else None
@@ -197,10 +198,11 @@ def analyse(doc: Document, recipient_names: tuple[str, ...] = ()) -> Analysis:
                     if sstart >= send:
                         continue
                     text = body[sstart:send]
-                    roles, cost, kind, reader, sender = _roles(text, lex, not sentences, names)
+                    found = present_needles(text.lower())
+                    roles, cost, kind, reader, sender = _roles(text, found, lex, not sentences, names)
                     sentences.append(Sentence(
                         len(sentences), sstart, send, text, para_index, roles, cost, kind, reader, sender,
-                        len(WORD.findall(text)),
+                        len(WORD.findall(text)), found,
                     ))
     return Analysis(tuple(sentences), tuple(paragraphs), _stats(doc, sentences, paragraphs))
 

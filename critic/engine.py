@@ -102,9 +102,9 @@ def _strengths(doc: Document, analysis: Analysis) -> tuple[Strength, ...]:
     lex = lexicon()
     out: list[Strength] = []
     for s in analysis.sentences:
-        if lex.specific_connection and lex.specific_connection.search(s.text):
+        if lex.specific_connection.search(s.text, s.needles):
             out.append(Strength("rapport", "specific_connection", s.start, s.end, s.text, "A specific connection to the reader's own work."))
-        if lex.needs_question and s.is_question and lex.needs_question.search(s.text):
+        if s.is_question and lex.needs_question.search(s.text, s.needles):
             out.append(Strength("empathy", "needs_question", s.start, s.end, s.text, "A genuine question about the reader's needs."))
         if "value" in s.roles:
             out.append(Strength("value_first", "value", s.start, s.end, s.text, "Offers the reader something of value."))

@@ -3,23 +3,17 @@
 from __future__ import annotations
 
 import functools
-import re
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
 import yaml
 
-FLAGS = re.IGNORECASE
+from critic.matcher import FLAGS, Matcher
+
 PLEASANTRY_RULES = ("rapport.pleasantry", "rapport.small_talk")
 FLATTERY_RULE = "rapport.empty_flattery"
-
-
-def compile_any(patterns: list[str]) -> re.Pattern[str] | None:
-    """One regex that matches when any of `patterns` does (None for an empty list)."""
-    if not patterns:
-        return None
-    return re.compile("|".join(f"(?:{p})" for p in patterns), FLAGS)
+__all__ = ["FLAGS", "AskPattern", "Lexicon", "lexicon", "load_yaml"]
 
 
 def load_yaml(name: str) -> Any:
@@ -30,61 +24,72 @@ def load_yaml(name: str) -> Any:
 
 @dataclass(frozen=True)
 class AskPattern:
-    """A request pattern and what granting it costs the reader."""
+    """Request patterns and what granting them costs the reader."""
 
     cost: float
     kind: str
-    regex: re.Pattern[str]
+    matcher: Matcher
 
 
 @dataclass(frozen=True)
 class Lexicon:
     """Compiled role patterns."""
 
-    greeting: re.Pattern[str] | None
-    pleasantry: re.Pattern[str] | None
-    flattery: re.Pattern[str] | None
-    flattery_unless: re.Pattern[str] | None
+    greeting: Matcher
+    pleasantry: Matcher
+    flattery: Matcher
+    flattery_unless: Matcher
     asks: tuple[AskPattern, ...]
-    value: re.Pattern[str] | None
-    proof: re.Pattern[str] | None
-    reader_refs: tuple[tuple[int, re.Pattern[str]], ...]
-    sender_refs: tuple[tuple[int, re.Pattern[str]], ...]
-    not_about_reader: re.Pattern[str] | None
-    reader_focus: re.Pattern[str] | None
-    sender_markers: re.Pattern[str] | None
-    needs_question: re.Pattern[str] | None
-    specific_connection: re.Pattern[str] | None
+    value: Matcher
+    proof: Matcher
+    reader_refs: tuple[tuple[int, Matcher], ...]
+    sender_refs: tuple[tuple[int, Matcher], ...]
+    not_about_reader: Matcher
+    reader_focus: Matcher
+    sender_markers: Matcher
+    needs_question: Matcher
+    specific_connection: Matcher
 
 
-def _weighted(table: dict[int, list[str]]) -> tuple[tuple[int, re.Pattern[str]], ...]:
-    return tuple((int(w), re.compile("|".join(f"(?:{p})" for p in pats), FLAGS)) for w, pats in table.items())
+    def narrow(self, present: frozenset[str]) -> Lexicon:
+        """This lexicon without the patterns that cannot match in the document, so each sentence costs less."""
+        return Lexicon(
+            **{
+                name: value.narrow(present) if isinstance(value, Matcher) else value
+                for name, value in vars(self).items()
+                if name not in ("asks", "reader_refs", "sender_refs")
+            },
+            asks=tuple(AskPattern(a.cost, a.kind, a.matcher.narrow(present)) for a in self.asks),
+            reader_refs=tuple((w, m.narrow(present)) for w, m in self.reader_refs),
+            sender_refs=tuple((w, m.narrow(present)) for w, m in self.sender_refs),
+        )
+
+
+def _weighted(table: dict[int, list[str]]) -> tuple[tuple[int, Matcher], ...]:
+    return tuple((int(w), Matcher(pats)) for w, pats in table.items())
 
 
 @functools.cache
 def lexicon() -> Lexicon:
     """The role lexicon from roles.yaml, compiled once per process."""
     data = load_yaml("roles.yaml")
-    asks = tuple(
-        AskPattern(float(entry["cost"]), str(entry["kind"]), re.compile("|".join(f"(?:{p})" for p in entry["patterns"]), FLAGS))
-        for entry in data["asks"]
-    )
     # The pleasantry role reuses the rapport rules' own lists, so one phrase list serves both.
     rapport = {rule["id"]: rule for rule in load_yaml("rapport.yaml")}
-    pleasantries = [p for rid in PLEASANTRY_RULES for p in rapport[rid]["patterns"]]
+    flattery = rapport[FLATTERY_RULE]
     return Lexicon(
-        greeting=compile_any(data["greeting"]),
-        pleasantry=compile_any(pleasantries),
-        flattery=compile_any(rapport[FLATTERY_RULE]["patterns"]),
-        flattery_unless=compile_any(rapport[FLATTERY_RULE].get("unless") or []),
-        asks=asks,
-        value=compile_any(data["value"]),
-        proof=compile_any(data["proof"]),
+        greeting=Matcher(data["greeting"]),
+        pleasantry=Matcher([p for rid in PLEASANTRY_RULES for p in rapport[rid]["patterns"]]),
+        flattery=Matcher(flattery["patterns"]),
+        flattery_unless=Matcher(flattery.get("unless") or []),
+        asks=tuple(AskPattern(float(e["cost"]), str(e["kind"]), Matcher(e["patterns"])) for e in data["asks"]),
+        value=Matcher(data["value"]),
+        proof=Matcher(data["proof"]),
         reader_refs=_weighted(data["reader_refs"]),
         sender_refs=_weighted(data["sender_refs"]),
-        not_about_reader=compile_any(data["not_about_reader"]),
-        reader_focus=compile_any(data["reader_focus"]),
-        sender_markers=compile_any(data["sender_markers"]),
-        needs_question=compile_any(data["needs_question"]),
-        specific_connection=compile_any(data["specific_connection"]),
+        not_about_reader=Matcher(data["not_about_reader"]),
+        reader_focus=Matcher(data["reader_focus"]),
+        sender_markers=Matcher(data["sender_markers"]),
+        needs_question=Matcher(data["needs_question"]),
+        specific_connection=Matcher(data["specific_connection"]),
     )
+

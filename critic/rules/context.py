@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from critic.analysis import Analysis, Sentence
 from critic.document import Document
 from critic.findings import Finding, Severity
+from critic.matcher import present_needles
 from critic.rules.registry import Rule
 
 PENALTY = {Severity.SUGGESTION: 3, Severity.WARNING: 15, Severity.ERROR: 30}
@@ -19,6 +20,11 @@ class Context:
     doc: Document
     analysis: Analysis
     first_touch: bool
+    present: frozenset[str] = field(init=False)
+
+    def __post_init__(self) -> None:
+        # Which pattern needles occur in the body, found once so each rule skips what cannot match.
+        object.__setattr__(self, "present", present_needles(self.doc.body.lower()))
 
     def text(self, field: str) -> str:
         return self.doc.subject if field == "subject" else self.doc.body

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from critic.analysis import Sentence
 from critic.findings import Finding, Severity
 from critic.lexicon import lexicon
 from critic.rules.context import Context
-from critic.rules.registry import Rule
+from critic.rules.registry import PhrasePattern, Rule
 
 
 def _extend_for_delete(text: str, start: int, end: int) -> int:
@@ -15,12 +16,11 @@ def _extend_for_delete(text: str, start: int, end: int) -> int:
     return end
 
 
-def _role_allows(rule: Rule, sentence_text: str, reader: int, sender: int) -> bool:
+def _role_allows(rule: Rule, sentence: Sentence) -> bool:
     if rule.unless_role == "specific_connection":
-        spec = lexicon().specific_connection
-        return not (spec and spec.search(sentence_text))
+        return not lexicon().specific_connection.search(sentence.text, sentence.needles)
     if rule.unless_role == "reader_focus":
-        return reader <= sender
+        return sentence.reader <= sentence.sender
     return True
 
 
@@ -30,6 +30,9 @@ def run_phrase_rule(rule: Rule, ctx: Context, severity: Severity) -> list[Findin
         return []
     if rule.field == "subject":
         return _match_spans(rule, ctx, severity, "subject", ctx.doc.subject, 0)
+    patterns = [q for p in rule.patterns if (q := p.in_document(ctx.present))]
+    if not patterns:
+        return []
     findings: list[Finding] = []
     if rule.first_sentence:
         candidates = ctx.content_sentences()[:1]
@@ -38,12 +41,16 @@ def run_phrase_rule(rule: Rule, ctx: Context, severity: Severity) -> list[Findin
     else:
         candidates = list(ctx.analysis.sentences)
     for sentence in candidates:
-        if rule.unless and rule.unless.search(sentence.text):
+        inside = sentence.needles
+        live = [p for p in patterns if p.needles is None or not p.needles.isdisjoint(inside)]
+        if not live:
             continue
-        if not _role_allows(rule, sentence.text, sentence.reader, sentence.sender):
+        if rule.unless and rule.unless.search(sentence.text, inside):
+            continue
+        if not _role_allows(rule, sentence):
             continue
         if rule.span == "sentence":
-            for pattern in rule.patterns:
+            for pattern in live:
                 if pattern.regex.search(sentence.text):
                     end = sentence.end
                     reps: tuple[str, ...] = ()
@@ -54,14 +61,16 @@ def run_phrase_rule(rule: Rule, ctx: Context, severity: Severity) -> list[Findin
                     findings.append(ctx.finding(rule, severity, sentence.start, end, replacements=reps))
                     break
         else:
-            findings.extend(_match_spans(rule, ctx, severity, "body", sentence.text, sentence.start))
+            findings.extend(_match_spans(rule, ctx, severity, "body", sentence.text, sentence.start, live))
     return findings
 
 
-def _match_spans(rule: Rule, ctx: Context, severity: Severity, field: str, text: str, base: int) -> list[Finding]:
+def _match_spans(
+    rule: Rule, ctx: Context, severity: Severity, field: str, text: str, base: int, patterns: list[PhrasePattern] | None = None
+) -> list[Finding]:
     taken: list[tuple[int, int]] = []
     out: list[Finding] = []
-    for pattern in rule.patterns:
+    for pattern in rule.patterns if patterns is None else patterns:
         for m in pattern.regex.finditer(text):
             start, end = m.start(), m.end()
             while end > start and text[end - 1] in " \t,.;:":

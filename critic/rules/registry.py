@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from critic.findings import RUBRICS, Severity
-from critic.lexicon import FLAGS, load_yaml
+from critic.lexicon import load_yaml
+from critic.matcher import FLAGS, Matcher, needles
 
 KINDS = ("phrase", "code")
 RULE_FILES = tuple(f"{rubric}.yaml" for rubric in RUBRICS)
@@ -26,6 +27,14 @@ class PhrasePattern:
 
     regex: re.Pattern[str]
     replace: str | None
+    needles: frozenset[str] | None = None
+
+    def in_document(self, present: frozenset[str]) -> PhrasePattern | None:
+        """This pattern, keeping only the needles the document has; None when it cannot match there."""
+        if self.needles is None:
+            return self
+        kept = self.needles & present
+        return PhrasePattern(self.regex, self.replace, kept) if kept else None
 
 
 @dataclass(frozen=True)
@@ -43,7 +52,7 @@ class Rule:
     field: str = "body"
     span: str = "match"
     patterns: tuple[PhrasePattern, ...] = ()
-    unless: re.Pattern[str] | None = None
+    unless: Matcher | None = None
     unless_role: str | None = None
     first_touch: bool = False
     first_sentence: bool = False
@@ -55,10 +64,8 @@ class Rule:
 def _patterns(raw: list[Any], default_replace: str | None) -> tuple[PhrasePattern, ...]:
     out = []
     for item in raw:
-        if isinstance(item, dict):
-            out.append(PhrasePattern(re.compile(item["pattern"], FLAGS), item.get("replace", default_replace)))
-        else:
-            out.append(PhrasePattern(re.compile(item, FLAGS), default_replace))
+        source, replace = (item["pattern"], item.get("replace", default_replace)) if isinstance(item, dict) else (item, default_replace)
+        out.append(PhrasePattern(re.compile(source, FLAGS), replace, needles(source)))
     return tuple(out)
 
 
@@ -90,7 +97,7 @@ def _rule(entry: dict[str, Any], source: str) -> Rule:
             field=entry.get("field", "body"),
             span=entry.get("span", "match"),
             patterns=_patterns(entry.get("patterns") or [], entry.get("replace")),
-            unless=re.compile("|".join(f"(?:{p})" for p in unless), FLAGS) if unless else None,
+            unless=Matcher(unless) if unless else None,
             unless_role=entry.get("unless_role"),
             first_touch=bool(entry.get("first_touch", False)),
             first_sentence=bool(entry.get("first_sentence", False)),

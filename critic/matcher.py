@@ -1,0 +1,149 @@
+"""Regex lists that skip most searches with a substring test: each pattern knows the literal text it cannot match without."""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterator
+from re import _constants as C  # type: ignore[attr-defined]
+from re import _parser as P  # type: ignore[attr-defined]
+
+FLAGS = re.IGNORECASE
+_REPEATS = {C.MAX_REPEAT, C.MIN_REPEAT, getattr(C, "POSSESSIVE_REPEAT", C.MAX_REPEAT)}
+
+
+MIN_NEEDLE = 3
+
+
+def _best(candidates: list[frozenset[str]]) -> frozenset[str] | None:
+    # The most selective requirement: the one whose shortest needle is longest; very short needles filter nothing.
+    best = max(candidates, key=lambda s: min(len(x) for x in s)) if candidates else None
+    return best if best and min(len(x) for x in best) >= MIN_NEEDLE else None
+
+
+def _required(items: list[tuple[object, object]]) -> frozenset[str] | None:
+    """Needles (lowercase) of which any match of this sequence contains at least one; None when unknown."""
+    candidates: list[frozenset[str]] = []
+    run: list[str] = []
+    for op, av in items:
+        if op is C.LITERAL:
+            run.append(chr(av))  # type: ignore[arg-type]
+            continue
+        if run:
+            candidates.append(frozenset({"".join(run).lower()}))
+            run = []
+        found: frozenset[str] | None = None
+        if op is C.SUBPATTERN:
+            found = _required(list(av[3]))  # type: ignore[index]
+        elif op is C.BRANCH:
+            branches = [_required(list(b)) for b in av[1]]  # type: ignore[index]
+            found = None if any(b is None for b in branches) else frozenset().union(*branches)  # type: ignore[arg-type]
+        elif op in _REPEATS and av[0] >= 1:  # type: ignore[index]
+            found = _required(list(av[2]))  # type: ignore[index]
+        if found:
+            candidates.append(found)
+    if run:
+        candidates.append(frozenset({"".join(run).lower()}))
+    return _best(candidates)
+
+
+_ALL_NEEDLES: set[str] = set()
+
+
+@functools.cache
+def needles(source: str) -> frozenset[str] | None:
+    """The literal strings one of which every match of `source` contains (None when there is no such set)."""
+    try:
+        found = _required(list(P.parse(source, FLAGS)))
+    except (re.error, TypeError, IndexError):
+        return None
+    if found:
+        _ALL_NEEDLES.update(found)
+    return found
+
+
+def _trie(words: list[str]) -> str:
+    """A regex alternation shaped as a trie, so each position tries only branches that share its first letters."""
+    root: dict[str, dict] = {}
+    for word in words:
+        node = root
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: dict[str, dict]) -> str:
+        ends = "" in node
+        branches = [re.escape(ch) + emit(child) for ch, child in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        # Greedy optional: the longest needle starting here wins; shorter ones are found through `_contains`.
+        return f"(?:{body})?" if ends else body
+
+    return emit(root)
+
+
+@functools.cache
+def _scanner(count: int) -> tuple[re.Pattern[str], dict[str, frozenset[str]]]:
+    words = sorted(_ALL_NEEDLES)
+    contains = {w: frozenset(v for v in words if v in w) for w in words}
+    return re.compile(f"(?=({_trie(words)}))"), contains
+
+
+def present_needles(low: str) -> frozenset[str]:
+    """Every known needle that occurs in `low` (a lowercased document), found in one scan of the text."""
+    scanner, contains = _scanner(len(_ALL_NEEDLES))
+    found: set[str] = set()
+    for m in scanner.finditer(low):
+        hit = m.group(1)
+        if hit and hit not in found:
+            found |= contains.get(hit, {hit})
+    return frozenset(found)
+
+
+class Matcher:
+    """A list of case-insensitive patterns searched one by one, each skipped when its needles are absent."""
+
+    __slots__ = ("items",)
+
+    def __init__(self, sources: list[str] | tuple[str, ...] = ()) -> None:
+        self.items: tuple[tuple[frozenset[str] | None, re.Pattern[str]], ...] = tuple(
+            (needles(src), re.compile(src, FLAGS)) for src in sources
+        )
+
+    def narrow(self, present: frozenset[str]) -> Matcher:
+        """Only the patterns whose needles occur in the document (`present_needles`), each keeping just those needles."""
+        narrowed = Matcher()
+        narrowed.items = tuple(
+            (None if need is None else need & present, regex)
+            for need, regex in self.items
+            if need is None or not need.isdisjoint(present)
+        )
+        return narrowed
+
+    def __bool__(self) -> bool:
+        return bool(self.items)
+
+    def _live(self, present: frozenset[str]) -> Iterator[re.Pattern[str]]:
+        for need, regex in self.items:
+            if need is None or not need.isdisjoint(present):
+                yield regex
+
+    def search(self, text: str, present: frozenset[str] | None = None) -> re.Match[str] | None:
+        """The first match of the first pattern that matches (`present`: the needles in `text`, if known)."""
+        for regex in self._live(present_needles(text.lower()) if present is None else present):
+            m = regex.search(text)
+            if m:
+                return m
+        return None
+
+    def count(self, text: str, present: frozenset[str] | None = None) -> int:
+        """How many matches all the patterns have in `text`."""
+        live = self._live(present_needles(text.lower()) if present is None else present)
+        return sum(len(regex.findall(text)) for regex in live)
+
+    def sub(self, repl: str, text: str, present: frozenset[str] | None = None) -> str:
+        """`text` with every match of every pattern replaced."""
+        for regex in self._live(present_needles(text.lower()) if present is None else present):
+            text = regex.sub(repl, text)
+        return text
