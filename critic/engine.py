@@ -14,7 +14,7 @@ from critic.document import Document, Draft, normalise
 from critic.findings import Finding
 from critic.lexicon import lexicon
 from critic.rules.checks import CHECKS, budget
-from critic.rules.context import Context
+from critic.rules.context import PENALTY, Context
 from critic.rules.phrases import run_phrase_rule
 from critic.rules.registry import Rule, all_rules
 from critic.scoring import Scores, score
@@ -89,9 +89,11 @@ def _run_rule(rule: Rule, ctx: Context, overrides: Overrides) -> list[Finding]:
     level = overrides.level(rule.id, rule.severity)
     if level is None:
         return []
-    if rule.kind == "phrase":
-        return run_phrase_rule(rule, ctx, level)
-    return CHECKS[rule.id](rule, ctx, level)
+    found = run_phrase_rule(rule, ctx, level) if rule.kind == "phrase" else CHECKS[rule.id](rule, ctx, level)
+    if level != rule.severity:
+        # An explicit re-levelling is exact: checks that escalate by degree must not override the writer's choice.
+        found = [dataclasses.replace(f, severity=level, penalty=PENALTY[level]) for f in found]
+    return found
 
 
 def _overlaps_placeholder(f: Finding, doc: Document) -> bool:

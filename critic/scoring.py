@@ -1,6 +1,6 @@
 """Rubric scores and the overall score; every point deducted comes from one finding.
 
-Each rubric starts at 100 and loses each of its findings' penalty (suggestion 3, warning 15, error 30,
+Each rubric starts at 100 and loses each of its findings' penalty (suggestion 5, warning 25, error 40,
 set in rules/context.py), floored at 0. `overall` is the weighted mean of the five rubrics with the
 weights below: the exchange (value first, imposition) weighs most because it decides whether a
 stranger replies at all; empathy next; rapport and clarity polish what is there.

@@ -10,7 +10,7 @@ from critic.findings import Finding, Severity
 from critic.matcher import present_needles
 from critic.rules.registry import Rule
 
-PENALTY = {Severity.SUGGESTION: 3, Severity.WARNING: 15, Severity.ERROR: 30}
+PENALTY = {Severity.SUGGESTION: 5, Severity.WARNING: 25, Severity.ERROR: 40}
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,105 @@
+"""The `critic` command: formats, gating, bad files, standard input, rule flags, eval."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from critic.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+PUSHY = ROOT / "examples" / "pushy.txt"
+GOOD = ROOT / "examples" / "good.txt"
+
+
+def test_text_format_marks_the_flagged_words(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check", "--colour", "never", str(PUSHY)]) == 0
+    out = capsys.readouterr().out
+    assert "⟦Hope this finds you well! ⟧" in out
+    assert "rapport.pleasantry" in out and "→ delete it" in out
+    assert "roles: G" in out
+
+
+def test_colour_on_a_terminal(capsys: pytest.CaptureFixture[str]) -> None:
+    main(["check", "--colour", "always", str(PUSHY)])
+    assert "\033[" in capsys.readouterr().out
+
+
+def test_json_is_the_wire_form(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check", "--format", "json", str(PUSHY)]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert set(result["scores"]) == {"overall", "empathy", "value_first", "imposition", "rapport", "clarity"}
+    assert {"findings", "text", "sentences", "stats", "llm"} <= set(result)
+    assert result["llm"]["status"] in {"off", "unconfigured"}
+
+
+def test_jsonl_streams_one_object_per_input_and_keeps_going_after_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    empty = tmp_path / "empty.txt"
+    empty.write_text("")
+    latin1 = tmp_path / "latin1.txt"
+    latin1.write_bytes("Caf\xe9 owners: your menu".encode("latin-1"))
+    code = main(["check", "--format", "jsonl", str(PUSHY), str(empty), str(latin1), str(tmp_path / "missing.txt"), str(GOOD)])
+    captured = capsys.readouterr()
+    lines = [json.loads(line) for line in captured.out.splitlines()]
+    assert [line["path"] for line in lines] == [str(PUSHY), str(empty), str(latin1), str(tmp_path / "missing.txt"), str(GOOD)]
+    assert "scores" in lines[0] and "scores" in lines[4]
+    assert "empty" in lines[1]["error"] and "UTF-8" in lines[2]["error"] and "cannot read" in lines[3]["error"]
+    assert code == 2
+    assert "empty.txt: the file is empty" in captured.err
+
+
+def test_fail_under_gates_templates(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check", "--format", "json", "--fail-under", "80", str(GOOD)]) == 0
+    assert main(["check", "--format", "json", "--fail-under", "80", str(PUSHY)]) == 1
+    assert "below 80" in capsys.readouterr().err
+
+
+def test_rule_flag_turns_rules_off(capsys: pytest.CaptureFixture[str]) -> None:
+    main(["check", "--format", "json", "--rule", "rapport=off", "--rule", "imposition.time_slot=suggestion", str(PUSHY)])
+    result = json.loads(capsys.readouterr().out)
+    assert not [f for f in result["findings"] if f["rubric"] == "rapport"]
+    assert {f["severity"] for f in result["findings"] if f["rule"] == "imposition.time_slot"} == {"suggestion"}
+
+
+def test_unknown_rule_flag_is_a_clear_error(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check", "--rule", "nonsense.rule=off", str(PUSHY)]) == 2
+    assert "no rule has this id" in capsys.readouterr().err
+
+
+def test_html_and_eml_files(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    html = tmp_path / "d.html"
+    html.write_text("<p>Hope this finds you well!</p><p>Do you have 30 minutes Thursday?</p>")
+    eml = tmp_path / "d.eml"
+    eml.write_bytes(b"Subject: Quick question\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nHope you are well. Can we hop on a call?\r\n")
+    main(["check", "--format", "jsonl", str(html), str(eml)])
+    html_result, eml_result = (json.loads(line) for line in capsys.readouterr().out.splitlines())
+    assert html_result["text"]["format"] == "html"
+    assert any(f["rule"] == "rapport.pleasantry" for f in html_result["findings"])
+    assert eml_result["text"]["subject"] == "Quick question"
+
+
+def test_standard_input_and_progress_bar() -> None:
+    draft = PUSHY.read_bytes()
+    proc = subprocess.run([sys.executable, "-m", "critic", "check", "--format", "json", "-"], input=draft, capture_output=True, check=False)
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["text"]["subject"] == "Quick question"
+    paths = [str(GOOD)] * 12
+    proc = subprocess.run(
+        [sys.executable, "-m", "critic", "check", "--format", "jsonl", *paths],
+        capture_output=True, check=False, env={"CRITIC_PROGRESS": "1", "PATH": "/usr/bin:/bin"},
+    )
+    assert proc.returncode == 0
+    assert len(proc.stdout.splitlines()) == 12
+    assert b"12/12" in proc.stderr
+
+
+def test_eval_reports_metrics(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["eval", "--format", "json", str(ROOT / "tests" / "data" / "devset.yaml")]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["drafts"] >= 60
+    assert set(report["per_rubric"]) == {"empathy", "value_first", "imposition", "rapport", "clarity"}
+    assert 0.0 <= report["auc_good_vs_bad"] <= 1.0

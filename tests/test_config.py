@@ -1,0 +1,54 @@
+"""Rule overrides: by id or prefix, from the config file and per request; the most specific key wins."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from critic.config import ConfigError, Overrides, load_file_overrides
+from critic.document import Draft
+from critic.engine import critique
+from critic.findings import Severity
+
+KNOWN = {"rapport.pleasantry", "rapport.small_talk", "clarity.length"}
+PUSHY = "Hope this finds you well! Happy Friday! We are the leading provider of CRM. Do you have 30 minutes Thursday?"
+
+
+def test_longest_key_wins() -> None:
+    o = Overrides.parse({"rapport": "off", "rapport.pleasantry": "error"}, KNOWN)
+    assert o.level("rapport.pleasantry", Severity.WARNING) is Severity.ERROR
+    assert o.level("rapport.small_talk", Severity.WARNING) is None
+    assert o.level("clarity.length", Severity.WARNING) is Severity.WARNING
+
+
+def test_request_overrides_file() -> None:
+    file = Overrides.parse({"rapport.pleasantry": "off"}, KNOWN)
+    request = Overrides.parse({"rapport.pleasantry": "suggestion"}, KNOWN)
+    assert file.then(request).level("rapport.pleasantry", Severity.WARNING) is Severity.SUGGESTION
+
+
+@pytest.mark.parametrize("raw", [{"nope": "off"}, {"rapport": "loud"}, {"rapport": 3}, ["rapport"]])
+def test_bad_overrides_name_the_key(raw: object) -> None:
+    with pytest.raises(ConfigError):
+        Overrides.parse(raw, KNOWN)  # type: ignore[arg-type]
+
+
+def test_config_file(tmp_path: Path) -> None:
+    path = tmp_path / "critic.toml"
+    path.write_text('[rules]\n"rapport" = "off"\n"clarity.length" = "error"\n')
+    o = load_file_overrides(path, KNOWN)
+    assert o.level("rapport.small_talk", Severity.WARNING) is None
+    assert o.level("clarity.length", Severity.SUGGESTION) is Severity.ERROR
+    path.write_text("[rules\n")
+    with pytest.raises(ConfigError, match="critic.toml"):
+        load_file_overrides(path, KNOWN)
+
+
+def test_per_request_rules_change_the_critique() -> None:
+    plain = critique(Draft(body=PUSHY), llm="off")
+    quiet = critique(Draft(body=PUSHY), rules={"rapport": "off", "imposition": "suggestion"}, llm="off")
+    assert any(f.rubric == "rapport" for f in plain.findings)
+    assert not any(f.rubric == "rapport" for f in quiet.findings)
+    assert all(f.severity is Severity.SUGGESTION for f in quiet.findings if f.rubric == "imposition")
+    assert quiet.scores.rubric["rapport"] == 100 and not quiet.scores.flagged["imposition"]
