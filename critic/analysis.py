@@ -23,7 +23,6 @@ _ABBREVIATIONS = frozenset(
 )
 _BULLET = re.compile(r"^\s*(?:[-*•·▪–]|\d{1,2}[.)])\s")
 _LINE_END_BREAK = re.compile(r"[.!?:;,…\"”)]\s*$")
-_SHORT_LINE = 45
 WORDS_PER_MINUTE = 230
 _QUANTITY = re.compile(
     r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|fifty|hundred|half|a third|"
@@ -31,6 +30,12 @@ _QUANTITY = re.compile(
     re.IGNORECASE,
 )
 _MIN_DATA_WORDS = 7
+# A sign-off run into the name on one line: "Warm regards, Rajesh Gupta".
+_INLINE_SIGN_OFF = re.compile(
+    r"^(best|best regards|kind regards|warm regards|regards|thanks|thank you|cheers|sincerely|warmly|all the best)"
+    r",\s+(?-i:[A-Z])[\w.'’-]*(\s+(?-i:[A-Z])[\w.'’-]*){0,3}\s*$",
+    re.IGNORECASE,
+)
 
 
 _OBSERVED = re.compile(
@@ -81,7 +86,7 @@ class Analysis:
 
 
 def _split_units(text: str, base: int) -> list[tuple[int, int]]:
-    """Split a paragraph at hard line breaks that end a thought, keeping soft-wrapped lines together."""
+    """Split a paragraph at line breaks that end a thought; a line that goes on in lower case was only wrapped."""
     units, start = [], 0
     lines = text.split("\n")
     pos = 0
@@ -89,7 +94,8 @@ def _split_units(text: str, base: int) -> list[tuple[int, int]]:
         pos += len(line) + 1
         nxt = lines[i + 1]
         stripped = line.strip()
-        if not stripped or _LINE_END_BREAK.search(stripped) or len(stripped) < _SHORT_LINE or _BULLET.match(nxt):
+        starts_new = bool(nxt.strip()) and not nxt.lstrip()[0].islower()
+        if not stripped or _LINE_END_BREAK.search(stripped) or starts_new or _BULLET.match(nxt):
             units.append((base + start, base + pos - 1))
             start = pos
     units.append((base + start, base + len(text)))
@@ -136,7 +142,7 @@ def _roles(
     roles: list[str] = []
     if is_first_line and len(text) <= 60 and lex.greeting.search(text, low):
         roles.append("greeting")
-    if SIGN_OFF.fullmatch(text):
+    if SIGN_OFF.fullmatch(text) or _INLINE_SIGN_OFF.match(text):
         roles.append("sign_off")
     if lex.pleasantry.search(text, low) or _empty_flattery(text, low, lex):
         roles.append("pleasantry")

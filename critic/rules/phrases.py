@@ -16,6 +16,13 @@ def _extend_for_delete(text: str, start: int, end: int) -> int:
     return end
 
 
+def _article(text: str) -> str:
+    """Fix "a" before a vowel sound in a built replacement ("a AI provider" -> "an AI provider")."""
+    if text[:2].lower() == "a " and text[2:3].lower() in ("a", "e", "i", "o", "u"):
+        return text[:1] + "n " + text[2:]
+    return text
+
+
 def _role_allows(rule: Rule, sentence: Sentence) -> bool:
     if rule.unless_role == "specific_connection":
         return not lexicon().specific_connection.search(sentence.text, sentence.needles)
@@ -80,7 +87,7 @@ def _match_spans(
             taken.append((start, end))
             reps: tuple[str, ...] = ()
             if pattern.replace is not None:
-                reps = (m.expand(pattern.replace) if "\\" in pattern.replace else pattern.replace,)
+                reps = (_article(m.expand(pattern.replace)) if "\\" in pattern.replace else pattern.replace,)
                 if reps == ("",):
                     end = _extend_for_delete(text, start, end)
             out.append(ctx.finding(rule, severity, base + start, base + end, field=field, replacements=reps))
