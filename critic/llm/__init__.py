@@ -1,36 +1,81 @@
-"""LLM rubrics: deeper judgement through any OpenAI-compatible model (optional)."""
+"""LLM rubrics: deeper judgement through any OpenAI-compatible model (optional; see docs/llm.md).
+
+Public API (used by the engine and the HTTP service): `enrich`, `configured`, `counters`, `backend_state`,
+plus `check_prompts` for a start-up check and `reset` for tests. The prompt files are loaded and validated
+when this package is imported, so a broken prompt fails at start-up with an error naming the file.
+"""
 
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+
+from critic.llm import client as _client
+from critic.llm import stage as _stage
+from critic.llm.config import LLMConfigError, is_configured, load_config
+from critic.llm.guard import ADJUST_MAX, ADJUST_MIN
+from critic.llm.prompts import PROMPTS_DIR, PromptError, Prompts, load_prompts
 
 if TYPE_CHECKING:
     from critic.engine import Critique
 
+PROMPTS: Prompts = load_prompts()
+STATUSES = ("off", "ok", "cached", "timeout", "error", "invalid", "unconfigured")
+
+__all__ = [
+    "ADJUST_MAX", "ADJUST_MIN", "PROMPTS", "PROMPTS_DIR", "STATUSES", "PromptError", "backend_state",
+    "check_prompts", "configured", "counters", "enrich", "reset",
+]
+
 
 def configured() -> bool:
-    """True when the operator configured a model endpoint."""
-    return bool(os.environ.get("OPENAI_BASE_URL") or os.environ.get("OPENAI_API_KEY")) and bool(os.environ.get("CRITIC_LLM_MODEL"))
+    """True when the operator configured a model endpoint (read from the environment on every call)."""
+    return is_configured()
 
 
 def enrich(result: Critique, mode: str) -> Critique:
-    """Add the LLM's judgement to a heuristic critique when `mode` allows it."""
-    if mode == "off":
-        return result.with_findings(result.findings, {"status": "off", "reason": "LLM rubrics were turned off for this request"})
-    if not configured():
-        return result.with_findings(
-            result.findings,
-            {"status": "unconfigured", "reason": "no model configured: set OPENAI_BASE_URL and CRITIC_LLM_MODEL"},
-        )
-    return result.with_findings(result.findings, {"status": "error", "reason": "LLM rubrics are not available in this build"})
+    """Add the LLM's judgement to a heuristic critique when `mode` ("auto", "on", "off") allows it.
+
+    Never raises for model trouble: on any failure the heuristic critique comes back with `llm.status` and `llm.reason`.
+    """
+    return _stage.enrich(result, mode, PROMPTS)
 
 
 def counters() -> dict[str, int]:
-    """Process-wide LLM counters for /metrics (calls, cache hits, failures)."""
-    return {"calls": 0, "cache_hits": 0, "errors": 0, "timeouts": 0}
+    """Process-wide LLM counters for /metrics: requests sent (`calls`, retries included), cache hits,
+    critiques whose LLM step ended in an error or invalid answer (`errors`), and in a timeout (`timeouts`)."""
+    return _client.COUNTERS.snapshot()
 
 
-def backend_state() -> dict[str, object]:
+def backend_state() -> dict[str, Any]:
     """What readiness reports about the LLM backend (never the API key)."""
-    return {"configured": configured(), "model": os.environ.get("CRITIC_LLM_MODEL") or None}
+    state: dict[str, Any] = {
+        "configured": configured(),
+        "model": os.environ.get("CRITIC_LLM_MODEL") or None,
+        "base_url_host": None,
+        "timeout": None,
+        "response_format": None,
+        "max_concurrency": None,
+        "prompt_version": PROMPTS.version,
+    }
+    if state["configured"]:
+        try:
+            cfg = load_config()
+        except LLMConfigError as exc:
+            state["error"] = str(exc)
+        else:
+            state.update(base_url_host=cfg.host, timeout=cfg.timeout, response_format=cfg.response_format,
+                         max_concurrency=cfg.max_concurrency)
+    return state
+
+
+def check_prompts(directory: str | os.PathLike[str] | None = None) -> Prompts:
+    """Load and validate the prompt files (the shipped ones by default); raises PromptError naming the file."""
+    return load_prompts(directory) if directory is not None else load_prompts()
+
+
+def reset() -> None:
+    """Forget the cache, counters and HTTP clients (for tests)."""
+    _stage.CACHE.clear()
+    _client.COUNTERS.reset()
+    _client.reset_clients()
