@@ -24,6 +24,7 @@ _ABBREVIATIONS = frozenset(
 _BULLET = re.compile(r"^\s*(?:[-*•·▪–]|\d{1,2}[.)])\s")
 _LINE_END_BREAK = re.compile(r"[.!?:;,…\"”)]\s*$")
 WORDS_PER_MINUTE = 230
+MAX_SENTENCE = 600
 _QUANTITY = re.compile(
     r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|fifty|hundred|half|a third|"
     r"a quarter|twice|double|triple)\b",
@@ -102,7 +103,23 @@ def _split_units(text: str, base: int) -> list[tuple[int, int]]:
     return units
 
 
+def _cap(body: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Cut a run-on "sentence" longer than MAX_SENTENCE at spaces: no real sentence is that long, and it keeps matching linear."""
+    pieces = []
+    while end - start > MAX_SENTENCE:
+        cut = body.rfind(" ", start + MAX_SENTENCE // 2, start + MAX_SENTENCE)
+        cut = cut if cut > start else start + MAX_SENTENCE
+        pieces.append((start, cut))
+        start = cut
+    pieces.append((start, end))
+    return pieces
+
+
 def _split_sentences(body: str, start: int, end: int) -> list[tuple[int, int]]:
+    return [piece for s, e in _raw_sentences(body, start, end) for piece in _cap(body, s, e)]
+
+
+def _raw_sentences(body: str, start: int, end: int) -> list[tuple[int, int]]:
     out = []
     segment = body[start:end]
     cursor = 0

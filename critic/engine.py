@@ -157,3 +157,8 @@ def critique(
     from critic.llm import enrich
 
     return enrich(result, llm)
+
+
+def warm_up() -> None:
+    """Load the rules, the phrase lists and the pronunciation dictionary now, so the first real request is fast."""
+    critique(Draft(subject="Warm-up", body="Hi Sam,\n\nYour checkout hides the button on phones. Want the fix?"), llm="off")

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from html import unescape
 
 from bs4 import BeautifulSoup, Comment, Doctype, NavigableString, Tag
-from bs4.element import CData, Declaration, ProcessingInstruction
+from bs4.element import CData, Declaration, PageElement, ProcessingInstruction
 
 _BLOCK = frozenset(
     "address article aside blockquote center dd div dl dt fieldset figcaption figure footer form h1 h2 h3 h4 h5 h6 "
@@ -147,43 +148,49 @@ def html_to_text(source: str) -> TextWithMap:
             return builder.cursor
         return line_starts[min(line - 1, len(line_starts) - 1)] + col
 
-    def walk(node: Tag) -> None:
-        for child in node.children:
-            if isinstance(child, (Comment, Doctype, Declaration, ProcessingInstruction, CData)):
-                continue
-            if isinstance(child, NavigableString):
-                builder.text(str(child), builder.cursor)
-                continue
-            if not isinstance(child, Tag) or child.name in _INVISIBLE:
-                continue
-            visit(child)
-
-    def visit(tag: Tag) -> None:
+    def enter(tag: Tag) -> tuple[Tag, int, str | None, bool] | None:
         at = tag_offset(tag)
         builder.cursor = max(builder.cursor, at)
-        name = tag.name
-        if name == "br":
+        if tag.name == "br":
             builder.line_break(at)
-            return
-        kind = _exclusion(tag)
-        block = name in _BLOCK or name in _PARAGRAPH
+            return None
+        block = tag.name in _BLOCK or tag.name in _PARAGRAPH
         if block:
-            builder.newline(2 if name in _PARAGRAPH else 1, at)
-        if name == "pre":
+            builder.newline(2 if tag.name in _PARAGRAPH else 1, at)
+        if tag.name == "pre":
             builder.pre += 1
-        begin = len(builder.chars)
-        walk(tag)
-        if name == "pre":
+        return (tag, len(builder.chars), _exclusion(tag), block)
+
+    def leave(tag: Tag, begin: int, kind: str | None, block: bool) -> None:
+        if tag.name == "pre":
             builder.pre -= 1
-        if name in _CELL and builder.chars and builder.chars[-1] not in " \n":
+        if tag.name in _CELL and builder.chars and builder.chars[-1] not in " \n":
             builder.chars.append(" ")
             builder.offsets.append(builder.cursor)
         if block:
-            builder.newline(2 if name in _PARAGRAPH else 1, builder.cursor)
+            builder.newline(2 if tag.name in _PARAGRAPH else 1, builder.cursor)
         if kind:
             builder.excluded.append((begin, len(builder.chars), kind))
 
-    walk(soup)
+    # An explicit stack, not recursion: hostile HTML can nest thousands of tags deep.
+    stack: list[tuple[Iterator[PageElement], tuple[Tag, int, str | None, bool] | None]] = [(iter(soup.children), None)]
+    while stack:
+        children, opened = stack[-1]
+        child = next(children, None)
+        if child is None:
+            stack.pop()
+            if opened:
+                leave(*opened)
+            continue
+        if isinstance(child, (Comment, Doctype, Declaration, ProcessingInstruction, CData)):
+            continue
+        if isinstance(child, NavigableString):
+            builder.text(str(child), builder.cursor)
+        elif isinstance(child, Tag) and child.name not in _INVISIBLE:
+            state = enter(child)
+            if state:
+                stack.append((iter(child.children), state))
+
     builder.newline(0, len(source))
     text = "".join(builder.chars)
     # Trailing whitespace is not text; leading newlines were never emitted.

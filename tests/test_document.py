@@ -106,3 +106,22 @@ def test_unreadable_inputs_are_clear_errors(bad: bytes) -> None:
 def test_empty_draft_is_an_error() -> None:
     with pytest.raises(DraftError, match="empty"):
         normalise(Draft(body="  \n "))
+
+
+def test_hostile_inputs_are_fast_and_safe() -> None:
+    import time
+
+    cases = [
+        Draft(body="<div>" * 3000 + "deeply nested" + "</div>" * 3000, format="html"),
+        Draft(body="<b><i>" * 5000 + "never closed", format="html"),
+        Draft(body="would you like to call me about our meeting with your team " * 600),
+        Draft(body="<script>alert(1)</script><img src=x onerror=alert(1)>Hello <p>there", format="html"),
+        Draft(body="Hi\x00 there\ufffd \u202eevil\u202c 👋🏽"),
+    ]
+    for draft in cases:
+        started = time.perf_counter()
+        result = critique(draft, llm="off").to_dict()
+        assert time.perf_counter() - started < 10
+        assert "alert" not in result["text"]["body"]
+        for f in result["findings"]:
+            assert result["text"][f["field"]][f["start"] : f["end"]] == f["quote"]

@@ -229,7 +229,7 @@ def long_sentence(rule: Rule, ctx: Context, sev: Severity) -> list[Finding]:
         if s.words > p["suggest_over"]:
             level = Severity.WARNING if s.words > p["warn_over"] else sev
             out.append(ctx.at_sentence(rule, level, s, message=f"{s.words} words in one sentence: split it."))
-    return out
+    return out[:5]
 
 
 @check("clarity.wall_of_text")
