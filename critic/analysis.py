@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from critic.document import Document
 from critic.lexicon import Lexicon, lexicon
-from critic.matcher import Matcher, present_needles
+from critic.matcher import Matcher, NeedleIndex
 from critic.quotes import SIGN_OFF
 from critic.readability import reading_grade
 
@@ -16,7 +16,10 @@ ROLES: tuple[str, ...] = (
 )
 WORD = re.compile(r"[^\W_](?:[\w'’.-]*[^\W_])?")
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t\r]*\n\s*")
-_SENTENCE_END = re.compile(r"(?:[.!?…]+[\"”’')\]]*|[\"”’')\]]*[.!?…]+)(?=\s+\S)|(?<=[!?])(?=[A-Z])")
+# Possessive runs that start only at the run's first character: a 100 KB run of "?" stays linear.
+_SENTENCE_END = re.compile(
+    r"(?<![.!?…\"”’')\]])(?:[.!?…]++[\"”’')\]]*+|[\"”’')\]]++[.!?…]++[\"”’')\]]*+)(?=\s++\S)|(?<=[!?])(?=[A-Z])"
+)
 _ABBREVIATIONS = frozenset(
     "mr mrs ms dr prof inc ltd co corp vs e.g i.e jr sr st no approx dept est u.s a.m p.m fig jan feb mar apr aug "
     "sep sept oct nov dec mt ft".split()
@@ -84,6 +87,7 @@ class Analysis:
     sentences: tuple[Sentence, ...]
     paragraphs: tuple[tuple[int, int], ...]
     stats: dict[str, object]
+    needles: frozenset[str] = frozenset()
 
 
 def _split_units(text: str, base: int) -> list[tuple[int, int]]:
@@ -176,7 +180,8 @@ def _roles(
     if lex.proof.search(text, low):
         roles.append("proof")
     framed = lex.not_about_reader.sub(" ", text, low)
-    reader = _score_refs(framed, low if framed == text else present_needles(framed.lower()), lex.reader_refs) + (2 * len(names.findall(text)) if names else 0)
+    # Blanking phrases out of a sentence adds no needles, so the sentence's own set still bounds what can match.
+    reader = _score_refs(framed, low, lex.reader_refs) + (2 * len(names.findall(text)) if names else 0)
     sender = _score_refs(text, low, lex.sender_refs)
     if lex.reader_focus.search(text, low):
         reader += 2
@@ -199,7 +204,10 @@ def _roles(
 def analyse(doc: Document, recipient_names: tuple[str, ...] = ()) -> Analysis:
     """Split the judged body into sentences and paragraphs, give each sentence its roles, and count."""
     body = doc.body
-    lex = lexicon().narrow(present_needles(body.lower()))
+    base = lexicon()  # load (and so register the needles of) every role pattern before scanning
+    index = NeedleIndex(body)
+    doc_needles = index.all()
+    lex = base.narrow(doc_needles)
     names = re.compile("|".join(rf"\b{re.escape(n)}\b" for n in recipient_names if n.strip()), re.I) if any(
         n.strip() for n in recipient_names
     ) else None
@@ -221,13 +229,13 @@ def analyse(doc: Document, recipient_names: tuple[str, ...] = ()) -> Analysis:
                     if sstart >= send:
                         continue
                     text = body[sstart:send]
-                    found = present_needles(text.lower())
+                    found = index.between(sstart, send)
                     roles, cost, kind, reader, sender = _roles(text, found, lex, not sentences, names)
                     sentences.append(Sentence(
                         len(sentences), sstart, send, text, para_index, roles, cost, kind, reader, sender,
                         len(WORD.findall(text)), found,
                     ))
-    return Analysis(tuple(sentences), tuple(paragraphs), _stats(doc, sentences, paragraphs))
+    return Analysis(tuple(sentences), tuple(paragraphs), _stats(doc, sentences, paragraphs), doc_needles)
 
 
 def _judged_text(doc: Document, sentences: list[Sentence]) -> str:

@@ -122,7 +122,7 @@ def heuristic_critique(
     recipient: Recipient | None = None,
 ) -> Critique:
     """The heuristic critique of a draft: fast, offline, deterministic. Raises DraftError or ConfigError."""
-    overrides = file_overrides().then(request_overrides(rules))
+    overrides = file_overrides().then(request_overrides(rules))  # also loads every rule and its needles
     doc = normalise(draft)
     names = tuple(n for n in ((recipient.name, recipient.company) if recipient else ()) if n)
     analysis = analyse(doc, names)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import re
+from bisect import bisect_left
 from collections.abc import Iterator
 from re import _constants as C  # type: ignore[attr-defined]
 from re import _parser as P  # type: ignore[attr-defined]
@@ -99,6 +100,40 @@ def present_needles(low: str) -> frozenset[str]:
         if hit and hit not in found:
             found |= contains.get(hit, {hit})
     return frozenset(found)
+
+
+class NeedleIndex:
+    """Where each needle occurs in a text, from one scan, so any sentence's needles are a lookup, not a rescan.
+
+    Only needles registered before the index is built are seen: load every pattern list first.
+    """
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        low = text.lower()
+        # Offsets only line up when lowercasing keeps the length (it does except for a few letters such as 'İ').
+        self.aligned = len(low) == len(text)
+        scanner, self._contains = _scanner(len(_ALL_NEEDLES))
+        self.hits = [(m.start(), h) for m in scanner.finditer(low) if (h := m.group(1))]
+        self._starts = [pos for pos, _ in self.hits]
+
+    def _close(self, hits: list[str]) -> frozenset[str]:
+        found: set[str] = set()
+        for hit in hits:
+            if hit not in found:
+                found |= self._contains.get(hit, {hit})
+        return frozenset(found)
+
+    def all(self) -> frozenset[str]:
+        """Every needle in the text."""
+        return self._close([h for _, h in self.hits])
+
+    def between(self, start: int, end: int) -> frozenset[str]:
+        """The needles wholly inside text[start:end]."""
+        if not self.aligned:
+            return present_needles(self.text[start:end].lower())
+        lo, hi = bisect_left(self._starts, start), bisect_left(self._starts, end)
+        return self._close([h for pos, h in self.hits[lo:hi] if pos + len(h) <= end])
 
 
 class Matcher:

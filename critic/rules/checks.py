@@ -26,7 +26,8 @@ _WHEN = re.compile(r"\b(monday|tuesday|wednesday|thursday|friday|tomorrow|this w
 _REPLY_PREFIX = re.compile(r"^\s*((re|fwd?|aw|sv|tr)\s*(\[\d+\])?\s*:\s*)+", re.IGNORECASE)
 _CAPS_RUN = re.compile(r"\b[A-Z]{2,}[A-Z'’-]*(?:\s+[A-Z]{2,}[A-Z'’-]*)+\b")
 _CAPS_WORD = re.compile(r"\b[A-Z]{6,}\b")
-_BANGS = re.compile(r"[!?]*![!?]*!+[!?]*|!{2,}")
+# A whole run of ! and ? at once (possessive, from its first character); runs with two or more "!" shout.
+_BANGS = re.compile(r"(?<![!?])[!?]{2,}+")
 _MEETING_KINDS = ("meeting", "meeting_slot")
 
 
@@ -313,6 +314,8 @@ def shouting(rule: Rule, ctx: Context, sev: Severity) -> list[Finding]:
         for lo, hi in ranges:
             for regex, fix in ((_CAPS_RUN, _sentence_case), (_CAPS_WORD, _sentence_case), (_BANGS, lambda s: "!")):
                 for m in regex.finditer(text, lo, hi):
+                    if regex is _BANGS and m.group(0).count("!") < 2:
+                        continue
                     if any(f == field and s < m.end() and m.start() < e for f, s, e in taken):
                         continue
                     taken.append((field, m.start(), m.end()))

@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 from critic.analysis import Analysis, Sentence
 from critic.document import Document
 from critic.findings import Finding, Severity
-from critic.matcher import present_needles
 from critic.rules.registry import Rule
 
 PENALTY = {Severity.SUGGESTION: 5, Severity.WARNING: 25, Severity.ERROR: 40}
@@ -24,7 +23,7 @@ class Context:
 
     def __post_init__(self) -> None:
         # Which pattern needles occur in the body, found once so each rule skips what cannot match.
-        object.__setattr__(self, "present", present_needles(self.doc.body.lower()))
+        object.__setattr__(self, "present", self.analysis.needles)
 
     def text(self, field: str) -> str:
         return self.doc.subject if field == "subject" else self.doc.body
