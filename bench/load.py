@@ -1,0 +1,218 @@
+"""Load run of `critic serve` on loopback, heuristic-only: requests/s and p50/p99 at 1, 8 and 32 clients.
+
+Starts its own server (waitress via `critic serve`, or gunicorn with --server gunicorn), sends ~150-word drafts
+over keep-alive HTTP/1.1 connections from client threads, and runs the same drafts through the in-process
+`critique()` for the HTTP-overhead ratio. Every level is bounded by --requests and --duration; the server is
+stopped at the end. Only 127.0.0.1 is ever contacted.
+
+    .venv/bin/python bench/load.py                      # waitress, 1/8/32 clients
+    .venv/bin/python bench/load.py --server gunicorn --workers 2
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import random
+import re
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+HOST = "127.0.0.1"
+
+_OPENERS = ["Hi {name},", "Hello {name},", "{name},", "Dear {name},"]
+_BODY = (
+    "I read your post on {topic} last week and the point about {detail} stuck with me, because we ran into the same "
+    "thing at {company} when our team grew from {n} to {m} people. We tried three fixes; two failed, and the one that "
+    "worked was embarrassingly simple: a short checklist that every new hire filled in with their manager on day two. "
+    "It cut our early drop-off by about a third over two quarters. I wrote the whole thing up in a two-page note, "
+    "including the parts that did not work and why. Would it help if I sent it over? There is no call needed and no "
+    "pitch attached; if it is useful, great, and if not, no reply is needed at all. I am also curious how your team "
+    "handles the first month today, since your post hinted that you are trying a new approach with {detail}."
+)
+_SIGN = ["Best,\n{sender}", "Thanks,\n{sender}", "Cheers,\n{sender}"]
+
+
+def make_drafts(count: int = 24, seed: int = 7) -> list[dict[str, str]]:
+    """Distinct ~150-word drafts (names, numbers and topics vary, so nothing can be served from a cache)."""
+    rng = random.Random(seed)
+    names = ["Sarah", "Dana", "Priya", "Tom", "Lena", "Marco", "Aiko", "Sam"]
+    topics = ["onboarding churn", "hiring engineers", "remote onboarding", "manager training", "first-week retention"]
+    details = ["week-two drop-off", "buddy programs", "manager check-ins", "documentation debt", "ramp-up time"]
+    drafts = []
+    for i in range(count):
+        fields = {"name": rng.choice(names), "topic": rng.choice(topics), "detail": rng.choice(details),
+                  "company": f"Company{i}", "n": str(rng.randint(8, 40)), "m": str(rng.randint(50, 400)),
+                  "sender": rng.choice(["Alex", "Jo", "Kim"])}
+        body = "\n\n".join([rng.choice(_OPENERS), _BODY, rng.choice(_SIGN)]).format(**fields)
+        drafts.append({"subject": f"Notes on {fields['topic']}", "body": body, "llm": "off"})
+    return drafts
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind((HOST, 0))
+        return s.getsockname()[1]
+
+
+def _wait_healthy(port: int, proc: subprocess.Popen, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"server exited with {proc.returncode}")
+        try:
+            conn = http.client.HTTPConnection(HOST, port, timeout=2)
+            conn.request("GET", "/healthz")
+            if conn.getresponse().status == 200:
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError("server did not become healthy")
+
+
+def start_server(kind: str, workers: int | None, worker_class: str = "sync") -> tuple[subprocess.Popen, int]:
+    """Start waitress (`critic serve`) or gunicorn on a free loopback port; return the process and the port."""
+    env = {**os.environ, "CRITIC_RATE_LIMIT": "100000000/minute", "CRITIC_LOG_LEVEL": "WARNING"}
+    env.pop("CRITIC_API_KEYS", None)
+    port = _free_port()
+    if kind == "gunicorn":
+        cmd = [sys.executable, "-m", "gunicorn", "-w", str(workers or os.cpu_count() or 2), "-b", f"{HOST}:{port}",
+               "-k", worker_class, "--threads", "2", "--log-level", "warning", "--preload", "critic.app:create_app()"]
+    else:
+        cmd = [sys.executable, "-m", "critic", "serve", "--host", HOST, "--port", str(port)]
+        if workers:
+            cmd += ["--workers", str(workers)]
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _wait_healthy(port, proc)
+    return proc, port
+
+
+def _client(port: int, bodies: list[bytes], deadline: float, budget: list[int], lock: threading.Lock,
+            out: list[float], errors: list[int]) -> None:
+    conn = http.client.HTTPConnection(HOST, port, timeout=30)
+    i = 0
+    while time.monotonic() < deadline:
+        with lock:
+            if budget[0] <= 0:
+                break
+            budget[0] -= 1
+        body = bodies[i % len(bodies)]
+        i += 1
+        t0 = time.perf_counter()
+        try:
+            conn.request("POST", "/v1/critique", body=body, headers={"Content-Type": "application/json"})
+            resp = conn.getresponse()
+            resp.read()
+            ok = resp.status == 200
+        except OSError:
+            conn.close()
+            conn = http.client.HTTPConnection(HOST, port, timeout=30)
+            ok = False
+        elapsed = time.perf_counter() - t0
+        if ok:
+            out.append(elapsed)
+        else:
+            errors.append(1)
+    conn.close()
+
+
+def _summary(latencies: list[float], wall: float, errors: int) -> dict[str, float]:
+    lat = sorted(latencies)
+    pct = (lambda q: lat[min(len(lat) - 1, int(q * len(lat)))] * 1000) if lat else (lambda q: float("nan"))
+    return {"requests": len(lat), "errors": errors, "rps": round(len(lat) / wall, 1) if wall else 0.0,
+            "p50_ms": round(pct(0.50), 2), "p99_ms": round(pct(0.99), 2),
+            "mean_ms": round(statistics.fmean(lat) * 1000, 2) if lat else float("nan")}
+
+
+def run_level(port: int, drafts: list[dict[str, str]], clients: int, requests: int, duration: float) -> dict[str, float]:
+    """One level: `clients` threads share a budget of `requests`, stopping at `duration` seconds at the latest."""
+    bodies = [json.dumps(d).encode() for d in drafts]
+    latencies: list[float] = []
+    errors: list[int] = []
+    lock, budget = threading.Lock(), [requests]
+    deadline = time.monotonic() + duration
+    threads = [threading.Thread(target=_client, args=(port, bodies[i:] + bodies[:i], deadline, budget, lock, latencies, errors))
+               for i in range(clients)]
+    t0 = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return {"clients": clients, **_summary(latencies, time.perf_counter() - t0, len(errors))}
+
+
+def run_in_process(drafts: list[dict[str, str]], requests: int, duration: float) -> dict[str, float]:
+    """The same drafts through `critique(...).to_dict()` and json.dumps, in this process, one at a time."""
+    sys.path.insert(0, str(ROOT))
+    from critic.document import Draft
+    from critic.engine import critique
+
+    for d in drafts:  # warm up, as the server's warm-up and its first levels do
+        critique(Draft(body=d["body"], subject=d["subject"]), llm="off")
+    latencies: list[float] = []
+    deadline = time.monotonic() + duration
+    t0 = time.perf_counter()
+    for i in range(requests):
+        if time.monotonic() > deadline:
+            break
+        d = drafts[i % len(drafts)]
+        s = time.perf_counter()
+        json.dumps(critique(Draft(body=d["body"], subject=d["subject"]), llm="off").to_dict())
+        latencies.append(time.perf_counter() - s)
+    return {"clients": 1, **_summary(latencies, time.perf_counter() - t0, 0)}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--server", choices=("waitress", "gunicorn"), default="waitress")
+    parser.add_argument("--workers", type=int, default=None, help="waitress threads or gunicorn processes")
+    parser.add_argument("--worker-class", default="sync", help="gunicorn worker class: sync or gthread")
+    parser.add_argument("--levels", default="1,8,32", help="comma-separated client counts")
+    parser.add_argument("--requests", type=int, default=3000, help="at most this many requests per level")
+    parser.add_argument("--duration", type=float, default=15.0, help="at most this many seconds per level")
+    parser.add_argument("--json", action="store_true", help="print the results as JSON")
+    args = parser.parse_args(argv)
+    drafts = make_drafts()
+    words = statistics.fmean(len(re.findall(r"\S+", d["body"])) for d in drafts)
+    proc, port = start_server(args.server, args.workers, args.worker_class)
+    results: dict[str, object] = {"server": args.server, "workers": args.workers, "worker_class": args.worker_class, "cores": os.cpu_count(),
+                                  "draft_words": round(words), "levels": []}
+    try:
+        run_level(port, drafts, 2, 20, 10)  # warm the connections and the workers
+        for clients in (int(c) for c in args.levels.split(",")):
+            results["levels"].append(run_level(port, drafts, clients, args.requests, args.duration))  # type: ignore[union-attr]
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+    results["in_process"] = run_in_process(drafts, args.requests, args.duration)
+    one = next((lv for lv in results["levels"] if lv["clients"] == 1), None)  # type: ignore[union-attr]
+    if one and one["requests"]:
+        inproc = results["in_process"]
+        results["http_overhead_ratio_at_1_client"] = round(one["p50_ms"] / inproc["p50_ms"], 2)  # type: ignore[index]
+    if args.json:
+        print(json.dumps(results, indent=2))
+    else:
+        print(f"server={args.server} workers={args.workers or 'default'} cores={results['cores']} "
+              f"draft≈{results['draft_words']} words")
+        print(f"{'clients':>8} {'requests':>9} {'errors':>7} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8}")
+        for lv in [*results["levels"], {**results["in_process"], "clients": "in-proc"}]:  # type: ignore[misc]
+            print(f"{lv['clients']!s:>8} {lv['requests']:>9} {lv['errors']:>7} {lv['rps']:>9} {lv['p50_ms']:>8} {lv['p99_ms']:>8}")
+        if "http_overhead_ratio_at_1_client" in results:
+            print(f"HTTP p50 / in-process p50 at 1 client: {results['http_overhead_ratio_at_1_client']}x")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,245 @@
+"""Request and response models of the HTTP API (pydantic v2): they validate and they generate the OpenAPI schemas."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+MAX_BATCH = 50
+Level = Literal["off", "suggestion", "warning", "error"]
+class _Request(BaseModel):
+    """Strict input: no coercion, no unknown fields."""
+
+    model_config = ConfigDict(strict=True, extra="forbid")
+
+
+class RecipientIn(_Request):
+    """What the writer knows about the reader; names count as mentions of the reader."""
+
+    name: str = Field("", max_length=200)
+    company: str = Field("", max_length=200)
+    notes: str = Field("", max_length=2000)
+
+
+class CritiqueRequest(_Request):
+    """One draft to critique."""
+
+    subject: str = Field("", max_length=1000, description="The subject line (optional).")
+    body: str = Field(description="The body: plain text or HTML markup, as `format` says.")
+    format: Literal["text", "html"] = "text"
+    llm: Literal["auto", "on", "off"] = Field("auto", description="Use the configured model: auto, on or off.")
+    rules: dict[str, Level] = Field(
+        default_factory=dict,
+        description="Re-level or turn off rules by id or prefix, e.g. {\"rapport.pleasantry\": \"off\"}.",
+    )
+    recipient: RecipientIn | None = None
+
+    @field_validator("rules", mode="after")
+    @classmethod
+    def _rule_keys(cls, value: dict[str, str]) -> dict[str, str]:
+        for key in value:
+            if not key.strip():
+                raise ValueError("rule ids must not be empty")
+        return value
+
+
+class BatchRequest(BaseModel):
+    """Up to 50 drafts; each is validated and answered on its own."""
+
+    model_config = ConfigDict(strict=True, extra="forbid")
+
+    drafts: list[Any] = Field(
+        min_length=1, max_length=MAX_BATCH, description="Each item is a CritiqueRequest.",
+        json_schema_extra={"items": {"$ref": "#/components/schemas/CritiqueRequest"}},
+    )
+
+
+# ---- responses ---------------------------------------------------------------------------------------------------
+
+
+class _Open(BaseModel):
+    """A response object that may gain fields in later versions."""
+
+    model_config = ConfigDict(extra="allow")
+
+
+class Span(_Open):
+    """Offsets in code points and in UTF-16 code units."""
+
+    start: int
+    end: int
+    start_utf16: int
+    end_utf16: int
+
+
+class FindingOut(Span):
+    """One thing to fix, anchored to the exact characters."""
+
+    id: str
+    rubric: str
+    rule: str
+    severity: Literal["suggestion", "warning", "error"]
+    field: Literal["subject", "body"]
+    quote: str
+    message: str
+    why: str
+    replacements: list[str]
+    source: str
+    penalty: int | float
+
+
+class StrengthOut(Span):
+    """Something the draft does well."""
+
+    rubric: str
+    kind: str
+    field: Literal["subject", "body"]
+    quote: str
+    message: str
+
+
+class Deduction(_Open):
+    """Points one finding took off a rubric (`finding` is null for the LLM's bounded score adjustment)."""
+
+    finding: str | None
+    rule: str
+    points: int | float
+
+
+class RubricOut(_Open):
+    """A rubric's score and the deductions behind it."""
+
+    score: int | float
+    flagged: bool
+    deductions: list[Deduction]
+
+
+class TextOut(_Open):
+    """The normalised text the offsets point into."""
+
+    subject: str
+    body: str
+    format: str
+
+
+class ExcludedOut(Span):
+    """A quoted reply or signature the critic did not judge."""
+
+    field: Literal["subject", "body"]
+    kind: str
+
+
+class PlaceholderOut(Span):
+    """A merge tag such as {{first_name}}."""
+
+    field: Literal["subject", "body"]
+    text: str
+
+
+class SentenceOut(Span):
+    """A sentence of the body and its role."""
+
+    index: int
+    paragraph: int
+    role: str
+    roles: list[str]
+    ask_cost: int | float
+
+
+class LLMStatus(_Open):
+    """The LLM step: ok, off, unconfigured, pending, error, ..."""
+
+    status: str
+    reason: str | None = None
+
+
+class CritiqueResponse(_Open):
+    """The engine's wire form of a critique (see critic.wire)."""
+
+    version: str
+    offsets: dict[str, str]
+    scores: Annotated[dict[str, int | float], Field(description="`overall` plus one score per rubric, 0-100.")]
+    rubrics: dict[str, RubricOut]
+    findings: list[FindingOut]
+    strengths: list[StrengthOut]
+    text: TextOut
+    excluded: list[ExcludedOut]
+    placeholders: list[PlaceholderOut]
+    sentences: list[SentenceOut]
+    stats: dict[str, Any]
+    llm: LLMStatus
+
+    @field_validator("scores", mode="after")
+    @classmethod
+    def _has_overall(cls, value: dict[str, Any]) -> dict[str, Any]:
+        if "overall" not in value:
+            raise ValueError("scores.overall is missing")
+        return value
+
+
+class FieldError(BaseModel):
+    """One problem with one field of the request."""
+
+    field: str = Field(description="Dotted path of the field, e.g. `body` or `drafts[3].rules.foo`.")
+    message: str
+
+
+class Problem(BaseModel):
+    """An RFC 9457 problem details object (media type application/problem+json)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    type: str = "about:blank"
+    title: str
+    status: int
+    detail: str = ""
+    instance: str | None = None
+    request_id: str | None = None
+    errors: list[FieldError] | None = None
+
+
+class BatchOk(BaseModel):
+    """A draft of the batch that was critiqued."""
+
+    index: int
+    ok: Literal[True]
+    critique: CritiqueResponse
+
+
+class BatchError(BaseModel):
+    """A draft of the batch that was refused."""
+
+    index: int
+    ok: Literal[False]
+    error: Problem
+
+
+class BatchResponse(BaseModel):
+    """One result per draft, in the order sent."""
+
+    results: list[BatchOk | BatchError]
+
+
+class Health(BaseModel):
+    """Liveness."""
+
+    status: Literal["ok"]
+
+
+class Ready(_Open):
+    """Readiness, with the LLM backend's state."""
+
+    status: Literal["ready", "not ready"]
+    llm: dict[str, Any]
+
+
+def field_path(loc: tuple[int | str, ...], prefix: str = "") -> str:
+    """A pydantic error location as a dotted path: ('drafts', 3, 'body') -> drafts[3].body."""
+    out = prefix
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out or "(request body)"

@@ -1,0 +1,142 @@
+"""The add-in packages: Outlook XML + unified JSON manifests, the Gmail MV3 manifest, no unsafe DOM writes."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+ADDIN = ROOT / "addin"
+OUTLOOK = ADDIN / "outlook"
+GMAIL = ADDIN / "gmail"
+NS = {
+    "o": "http://schemas.microsoft.com/office/appforoffice/1.1",
+    "bt": "http://schemas.microsoft.com/office/officeappbasictypes/1.0",
+    "ov": "http://schemas.microsoft.com/office/mailappversionoverrides",
+}
+XSI = "{http://www.w3.org/2001/XMLSchema-instance}type"
+# OfficeApp (MailApp) children in schema order (research/addins.md 2.2); optional ones may be absent, none may move.
+ORDER = ["Id", "AlternateId", "Version", "ProviderName", "DefaultLocale", "DisplayName", "Description", "IconUrl",
+         "HighResolutionIconUrl", "SupportUrl", "AppDomains", "Hosts", "Requirements", "FormSettings", "Permissions",
+         "Rule", "DisableEntityHighlighting", "VersionOverrides"]
+REQUIRED = ["Id", "Version", "ProviderName", "DefaultLocale", "DisplayName", "Description", "IconUrl", "SupportUrl",
+            "Hosts", "Requirements", "FormSettings", "Permissions", "Rule", "VersionOverrides"]
+
+
+def local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+@pytest.fixture(scope="module")
+def xml_root() -> ET.Element:
+    return ET.parse(OUTLOOK / "manifest.xml").getroot()  # raises on malformed XML
+
+
+def test_outlook_xml_manifest_elements_in_schema_order(xml_root: ET.Element) -> None:
+    assert local(xml_root.tag) == "OfficeApp" and xml_root.get(XSI) == "MailApp"
+    names = [local(c.tag) for c in xml_root]
+    assert all(n in ORDER for n in names), names
+    assert names == sorted(names, key=ORDER.index), "OfficeApp children out of schema order"
+    assert len(names) == len(set(names))
+    for name in REQUIRED:
+        assert name in names, f"missing <{name}>"
+
+
+def test_outlook_xml_manifest_compose_task_pane(xml_root: ET.Element) -> None:
+    assert re.fullmatch(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", xml_root.findtext("o:Id", namespaces=NS))
+    assert re.fullmatch(r"\d+\.\d+\.\d+\.\d+", xml_root.findtext("o:Version", namespaces=NS))
+    assert xml_root.find("o:Hosts/o:Host", NS).get("Name") == "Mailbox"
+    s = xml_root.find("o:Requirements/o:Sets/o:Set", NS)
+    assert (s.get("Name"), s.get("MinVersion")) == ("Mailbox", "1.3")
+    assert xml_root.findtext("o:Permissions", namespaces=NS) == "ReadWriteItem"
+    assert xml_root.find("o:FormSettings/o:Form", NS).get(XSI) == "ItemEdit"
+    rule = xml_root.find("o:Rule/o:Rule", NS)
+    assert (rule.get(XSI), rule.get("ItemType"), rule.get("FormType")) == ("ItemIs", "Message", "Edit")
+
+    vo = xml_root.find("ov:VersionOverrides", NS)
+    assert vo.get(XSI) == "VersionOverridesV1_0"
+    assert [local(c.tag) for c in vo] == ["Requirements", "Hosts", "Resources"]
+    host = vo.find("ov:Hosts/ov:Host", NS)
+    assert host.get(XSI) == "MailHost"
+    points = host.findall("ov:DesktopFormFactor/ov:ExtensionPoint", NS)
+    assert [p.get(XSI) for p in points] == ["MessageComposeCommandSurface"]
+    control = points[0].find("ov:OfficeTab/ov:Group/ov:Control", NS)
+    assert [local(c.tag) for c in control] == ["Label", "Supertip", "Icon", "Action"]
+    assert control.find("ov:Action", NS).get(XSI) == "ShowTaskpane"
+
+    # Every resid is defined once in Resources; every URL is https and points at a file we ship.
+    defined = [e.get("id") for e in vo.iter() if local(e.tag) in ("Image", "Url", "String") and e.get("id")]
+    assert len(defined) == len(set(defined))
+    used = {e.get("resid") for e in vo.iter() if e.get("resid")}
+    assert used <= set(defined), used - set(defined)
+    urls = [e.get("DefaultValue") for e in xml_root.iter() if (e.get("DefaultValue") or "").startswith("http")]
+    urls += [e.text for e in xml_root.iter() if local(e.tag) == "AppDomain"]
+    assert urls and all(u.startswith("https://") for u in urls)
+    for u in urls:
+        path = re.sub(r"^https://[^/]+", "", u)
+        if path.startswith("/addin/"):
+            assert (ADDIN / path.removeprefix("/addin/")).is_file(), u
+    assert all(len(i) <= 32 for i in defined)
+
+
+def test_unified_json_manifest_matches_the_xml(xml_root: ET.Element) -> None:
+    data = json.loads((OUTLOOK / "unified" / "manifest.json").read_text(encoding="utf-8"))
+    assert data["id"] == xml_root.findtext("o:Id", namespaces=NS)
+    assert data["version"] == ".".join(xml_root.findtext("o:Version", namespaces=NS).split(".")[:3])
+    ext = data["extensions"][0]
+    assert {"name": "Mailbox", "minVersion": "1.3"} in ext["requirements"]["capabilities"]
+    assert ext["ribbons"][0]["contexts"] == ["mailCompose"]
+    assert ext["runtimes"][0]["code"]["page"].endswith("/addin/outlook/taskpane.html")
+    assert data["authorization"]["permissions"]["resourceSpecific"] == [{"name": "MailboxItem.ReadWrite.User", "type": "Delegated"}]
+    assert "<TRUNCATED>" not in json.dumps(data)
+    for icon in data["icons"].values():
+        assert (OUTLOOK / "unified" / icon).is_file()
+
+
+@pytest.mark.skipif(shutil.which("npx") is None, reason="npx (Node.js) is not installed")
+def test_unified_json_manifest_validates_offline() -> None:
+    # JSON validation is local: office-addin-manifest checks against the schemas bundled in its package.
+    proc = subprocess.run(["npx", "--yes", "office-addin-manifest", "validate", str(OUTLOOK / "unified" / "manifest.json")],
+                          capture_output=True, text=True, timeout=300, cwd=ROOT)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_gmail_extension_is_mv3_with_only_needed_permissions() -> None:
+    m = json.loads((GMAIL / "manifest.json").read_text(encoding="utf-8"))
+    assert m["manifest_version"] == 3
+    assert m["permissions"] == ["storage"]
+    assert sorted(m["host_permissions"]) == ["http://127.0.0.1/*", "http://localhost/*"]
+    assert set(m.get("optional_host_permissions", [])) <= {"https://*/*", "http://*/*"}
+    assert [cs["matches"] for cs in m["content_scripts"]] == [["https://mail.google.com/*"]]
+    assert "web_accessible_resources" not in m and "content_security_policy" not in m
+    files = [m["background"]["service_worker"], m["options_ui"]["page"], m["action"]["default_popup"], *m["icons"].values()]
+    files += [f for cs in m["content_scripts"] for f in cs.get("js", []) + cs.get("css", [])]
+    for f in files:
+        assert (GMAIL / f).is_file(), f
+
+
+def test_extension_has_no_remote_code() -> None:
+    for path in GMAIL.rglob("*"):
+        if path.suffix not in (".js", ".html"):
+            continue
+        src = path.read_text(encoding="utf-8")
+        assert not re.search(r"\beval\s*\(|new\s+Function\s*\(|importScripts\s*\(|\bimport\s*\(", src), path
+        assert not re.search(r"<script[^>]+src=[\"']https?:", src), path
+
+
+def test_no_markup_sinks_in_the_addin_code() -> None:
+    """Draft text reaches the DOM only as text nodes: no innerHTML & co. anywhere in addin/."""
+    for path in ADDIN.rglob("*.js"):
+        src = path.read_text(encoding="utf-8")
+        assert not re.search(r"\.(innerHTML|outerHTML)\s*=|insertAdjacentHTML|document\.write\s*\(|createContextualFragment", src), path
+
+
+def test_taskpane_loads_office_js_from_microsoft() -> None:
+    html = (OUTLOOK / "taskpane.html").read_text(encoding="utf-8")
+    assert '<script src="https://appsforoffice.microsoft.com/lib/1/hosted/office.js"></script>' in html

@@ -1,0 +1,159 @@
+"""CORS, API keys, rate limits, request ids, security headers, and drafts that never reach the logs."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+
+import pytest
+
+import critic.api
+from critic.app import create_app
+
+DRAFT = {"body": "Sarah, your post on hiring was sharp. Want my notes?"}
+ORIGIN = "https://addin.example.com"
+
+
+def test_cors_is_same_origin_only_by_default(client):
+    resp = client.post("/v1/critique", json=DRAFT, headers={"Origin": ORIGIN})
+    assert resp.status_code == 200
+    assert "Access-Control-Allow-Origin" not in resp.headers
+
+
+def test_cors_allows_only_listed_origins(make_app):
+    client = make_app(CORS_ORIGINS=f"{ORIGIN}, https://other.example.com").test_client()
+    ok = client.post("/v1/critique", json=DRAFT, headers={"Origin": ORIGIN})
+    assert ok.headers["Access-Control-Allow-Origin"] == ORIGIN
+    assert "X-Request-ID" in ok.headers["Access-Control-Expose-Headers"]
+    denied = client.post("/v1/critique", json=DRAFT, headers={"Origin": "https://evil.example.com"})
+    assert "Access-Control-Allow-Origin" not in denied.headers
+    pre = client.options("/v1/critique", headers={"Origin": ORIGIN, "Access-Control-Request-Method": "POST",
+                                                  "Access-Control-Request-Headers": "content-type, authorization"})
+    assert pre.status_code == 200 and pre.headers["Access-Control-Allow-Origin"] == ORIGIN
+    assert "authorization" in pre.headers["Access-Control-Allow-Headers"].lower()
+
+
+def test_cors_origins_from_environment(monkeypatch):
+    monkeypatch.setenv("CRITIC_CORS_ORIGINS", ORIGIN)
+    client = create_app({"WARM": False}).test_client()
+    assert client.post("/v1/critique", json=DRAFT, headers={"Origin": ORIGIN}).headers["Access-Control-Allow-Origin"] == ORIGIN
+
+
+def test_api_keys_are_required_when_configured(make_app):
+    client = make_app(API_KEYS="alpha-key,beta-key", CORS_ORIGINS=ORIGIN).test_client()
+    missing = client.post("/v1/critique", json=DRAFT)
+    assert missing.status_code == 401 and missing.mimetype == "application/problem+json"
+    assert missing.headers["WWW-Authenticate"].startswith("Bearer")
+    assert client.post("/v1/critique", json=DRAFT, headers={"Authorization": "Bearer wrong"}).status_code == 401
+    assert client.post("/v1/critique", json=DRAFT, headers={"X-API-Key": "alpha-ke"}).status_code == 401
+    assert client.post("/v1/critique", json=DRAFT, headers={"Authorization": "Bearer alpha-key"}).status_code == 200
+    assert client.post("/v1/critique", json=DRAFT, headers={"X-API-Key": "beta-key"}).status_code == 200
+    assert client.post("/v1/critique/batch", json={"drafts": [DRAFT]}).status_code == 401
+    assert client.post("/v1/critique/stream", json=DRAFT).status_code == 401
+    # Probes, scrapes, docs and CORS preflights need no key.
+    for path in ("/healthz", "/readyz", "/metrics", "/openapi.json", "/docs"):
+        assert client.get(path).status_code == 200, path
+    pre = client.options("/v1/critique", headers={"Origin": ORIGIN, "Access-Control-Request-Method": "POST"})
+    assert pre.status_code == 200
+
+
+def test_keys_from_environment(monkeypatch):
+    monkeypatch.setenv("CRITIC_API_KEYS", "env-key")
+    client = create_app({"WARM": False}).test_client()
+    assert client.post("/v1/critique", json=DRAFT).status_code == 401
+    assert client.post("/v1/critique", json=DRAFT, headers={"X-API-Key": "env-key"}).status_code == 200
+
+
+@pytest.mark.parametrize("host", ["0.0.0.0", "192.0.2.10", "::", "example.com"])
+def test_non_loopback_bind_without_keys_is_refused(make_app, host):
+    with pytest.raises(RuntimeError, match="API keys"):
+        make_app(BIND_HOST=host)
+    assert make_app(BIND_HOST=host, API_KEYS="k", WARM=False)
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "127.0.0.2", "::1", "localhost"])
+def test_loopback_bind_needs_no_keys(make_app, host):
+    assert make_app(BIND_HOST=host, WARM=False)
+
+
+def test_rate_limit_answers_429_with_retry_after(make_app):
+    client = make_app(RATE_LIMIT="3/minute", WARM=False).test_client()
+    codes = [client.post("/v1/critique", json=DRAFT).status_code for _ in range(4)]
+    assert codes == [200, 200, 200, 429]
+    resp = client.post("/v1/critique", json=DRAFT)
+    assert resp.status_code == 429 and resp.mimetype == "application/problem+json"
+    assert int(resp.headers["Retry-After"]) >= 1
+    assert resp.get_json()["type"].endswith("rate-limited")
+    assert client.get("/healthz").status_code == 200  # probes are never limited
+
+
+def test_rate_limits_are_per_key(make_app):
+    client = make_app(RATE_LIMIT="2/minute", API_KEYS="k1,k2", WARM=False).test_client()
+    one, two = {"X-API-Key": "k1"}, {"Authorization": "Bearer k2"}
+    assert [client.post("/v1/critique", json=DRAFT, headers=one).status_code for _ in range(3)] == [200, 200, 429]
+    assert client.post("/v1/critique", json=DRAFT, headers=two).status_code == 200
+
+
+def test_request_ids(client):
+    fresh = client.get("/healthz").headers["X-Request-ID"]
+    assert len(fresh) == 32 and fresh != client.get("/healthz").headers["X-Request-ID"]
+    assert client.get("/healthz", headers={"X-Request-ID": "abc-123.x:y"}).headers["X-Request-ID"] == "abc-123.x:y"
+    for bad in ("has space", "x" * 200, "<script>", "a\tb"):
+        got = client.get("/healthz", headers={"X-Request-ID": bad}).headers["X-Request-ID"]
+        assert got != bad and len(got) == 32
+    resp = client.post("/v1/critique", data="{", content_type="application/json", headers={"X-Request-ID": "rid-1"})
+    assert resp.get_json()["request_id"] == "rid-1" == resp.headers["X-Request-ID"]
+    assert client.get("/missing").headers["X-Request-ID"]
+
+
+def test_security_headers(client, make_app, tmp_path):
+    api = client.post("/v1/critique", json=DRAFT)
+    assert api.headers["X-Content-Type-Options"] == "nosniff"
+    assert api.headers["Referrer-Policy"] == "no-referrer"
+    assert api.headers["X-Frame-Options"] == "DENY"
+    assert api.headers["Cache-Control"] == "no-store"
+    assert "Retry-After" not in api.headers
+    docs = client.get("/docs")
+    assert "script-src" not in docs.headers["Content-Security-Policy"] and "frame-ancestors 'none'" in docs.headers["Content-Security-Policy"]
+    for name in ("panel", "demo", "outlook"):
+        (tmp_path / name).mkdir()
+    (tmp_path / "panel" / "index.html").write_text("<!doctype html><p>panel</p>")
+    (tmp_path / "demo" / "index.html").write_text("<!doctype html><p>demo</p>")
+    (tmp_path / "outlook" / "taskpane.html").write_text("<!doctype html><p>pane</p>")
+    site = make_app(ADDIN_DIR=str(tmp_path), WARM=False).test_client()
+    panel = site.get("/panel/")
+    assert "X-Frame-Options" not in panel.headers
+    assert "script-src 'self';" in panel.headers["Content-Security-Policy"]
+    demo = site.get("/demo")
+    assert "script-src 'self';" in demo.headers["Content-Security-Policy"]
+    pane = site.get("/addin/outlook/taskpane.html")
+    assert "script-src 'self' https://appsforoffice.microsoft.com;" in pane.headers["Content-Security-Policy"]
+    assert "X-Frame-Options" not in pane.headers
+
+
+def test_draft_text_never_reaches_the_logs(make_app, caplog, monkeypatch):
+    marker = f"CONFIDENTIAL-{uuid.uuid4().hex}"
+    caplog.set_level(logging.DEBUG)
+    client = make_app(RATE_LIMIT="8/minute", WARM=False).test_client()
+    body = f"Hi Sarah, {marker} can we talk Thursday?"
+    client.post("/v1/critique", json={"body": body, "subject": marker, "recipient": {"notes": marker}})
+    client.post("/v1/critique", json={"body": body, "format": marker})
+    client.post("/v1/critique", json={"body": body, "rules": {marker: "off"}})
+    client.post("/v1/critique/batch", json={"drafts": [{"body": body}, {"body": marker, "x": 1}]})
+    client.post("/v1/critique/stream", json={"body": body})
+    client.post("/v1/critique", data=f'{{"body": "{marker}"', content_type="application/json")
+    client.post("/v1/critique", data=body, content_type="text/plain")
+
+    def explode(*args, **kwargs):
+        raise ValueError(f"engine choked on {args[0].body!r}")
+
+    monkeypatch.setattr(critic.api, "critique", explode)
+    crashed = client.post("/v1/critique", json={"body": body})
+    assert crashed.status_code == 500 and crashed.mimetype == "application/problem+json"
+    for _ in range(3):
+        client.post("/v1/critique", json={"body": body})  # rate limited by now
+    assert "request_id=" + crashed.headers["X-Request-ID"] in caplog.text
+    assert "ValueError" in caplog.text
+    assert any(r.name == "critic.access" for r in caplog.records)
+    assert marker not in caplog.text
+    assert all(marker not in str(r.args) for r in caplog.records)

@@ -1,0 +1,22 @@
+"""A smoke run of bench/load.py: it starts `critic serve`, sends 20 requests and reports figures."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_load_script_runs_twenty_requests():
+    done = subprocess.run([sys.executable, str(ROOT / "bench" / "load.py"), "--levels", "2", "--requests", "20",
+                           "--duration", "20", "--json"], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    report = json.loads(done.stdout)
+    level = report["levels"][0]
+    assert level["clients"] == 2 and level["requests"] == 20 and level["errors"] == 0
+    assert level["rps"] > 0 and level["p99_ms"] >= level["p50_ms"] > 0
+    assert report["in_process"]["requests"] == 20
+    assert 100 <= report["draft_words"] <= 200

@@ -1,0 +1,150 @@
+"""The real `critic serve` (waitress) on a loopback port, spoken to over HTTP, then stopped cleanly."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+import uuid
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+MARKER = f"SECRET-DRAFT-{uuid.uuid4().hex}"
+
+
+class Server:
+    """A `critic serve` subprocess on 127.0.0.1 with a port the OS chose."""
+
+    def __init__(self, *args: str, env: dict[str, str] | None = None) -> None:
+        full_env = {k: v for k, v in os.environ.items() if not k.startswith("CRITIC_")}
+        full_env.update({"PYTHONUNBUFFERED": "1", **(env or {})})
+        self.proc = subprocess.Popen([sys.executable, "-m", "critic", "serve", "--port", "0", *args], cwd=ROOT,
+                                     env=full_env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        line = self.proc.stdout.readline()
+        match = re.search(r"listening on (http://127\.0\.0\.1:(\d+))/demo", line)
+        assert match, f"unexpected first line {line!r}; stderr: {self.proc.stderr.read() if self.proc.poll() is not None else ''}"
+        self.base, self.port = match.group(1), int(match.group(2))
+        self.first_line = line
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                if self.get("/healthz")[0] == 200:
+                    return
+            except OSError:
+                time.sleep(0.05)
+        raise AssertionError("the server never became healthy")
+
+    def request(self, method: str, path: str, body: bytes | None = None, headers: dict[str, str] | None = None):
+        req = urllib.request.Request(self.base + path, data=body, method=method, headers=headers or {})
+        try:
+            with urllib.request.urlopen(req, timeout=30) as resp:
+                return resp.status, resp.headers, resp.read()
+        except urllib.error.HTTPError as err:
+            return err.code, err.headers, err.read()
+
+    def get(self, path: str, **kw):
+        return self.request("GET", path, **kw)
+
+    def post_json(self, path: str, payload, headers: dict[str, str] | None = None):
+        return self.request("POST", path, json.dumps(payload).encode(), {"Content-Type": "application/json", **(headers or {})})
+
+    def stop(self) -> tuple[int, str]:
+        self.proc.send_signal(signal.SIGTERM)
+        _, err = self.proc.communicate(timeout=20)
+        return self.proc.returncode, err
+
+
+@pytest.fixture(scope="module")
+def server():
+    srv = Server()
+    yield srv
+    if srv.proc.poll() is None:
+        srv.stop()
+
+
+def test_serve_prints_where_it_listens(server):
+    assert server.first_line.startswith("critic: listening on http://127.0.0.1:")
+
+
+def test_health_ready_and_docs_over_http(server):
+    status, headers, body = server.get("/healthz")
+    assert status == 200 and json.loads(body) == {"status": "ok"}
+    assert headers["X-Request-ID"] and headers["Server"] == "critic"
+    status, _, body = server.get("/readyz")
+    assert status == 200 and json.loads(body)["status"] == "ready"
+    status, _, body = server.get("/openapi.json")
+    assert status == 200 and json.loads(body)["openapi"].startswith("3.1")
+    assert server.get("/docs")[0] == 200
+
+
+def test_critique_over_http(server):
+    status, headers, body = server.post_json("/v1/critique", {"subject": "Quick question", "body": f"Hope this finds you well! {MARKER} Do you have 30 minutes Thursday?"})
+    assert status == 200 and headers["Content-Type"] == "application/json"
+    result = json.loads(body)
+    assert result["scores"]["overall"] < 100 and result["findings"]
+    status, _, body = server.post_json("/v1/critique/batch", {"drafts": [{"body": "Can we talk?"}, {"body": ""}]})
+    assert status == 200 and [r["ok"] for r in json.loads(body)["results"]] == [True, False]
+
+
+def test_errors_over_http(server):
+    status, headers, body = server.request("POST", "/v1/critique", b"{nope", {"Content-Type": "application/json"})
+    assert status == 400 and headers["Content-Type"] == "application/problem+json"
+    assert server.request("POST", "/v1/critique", b"{}", {"Content-Type": "text/plain"})[0] == 415
+    assert server.request("POST", "/v1/critique", b'{"body": "\xff"}', {"Content-Type": "application/json"})[0] == 400
+    big = json.dumps({"body": "x" * 200_000}).encode()
+    assert server.request("POST", "/v1/critique", big, {"Content-Type": "application/json"})[0] == 413
+    status, _, body = server.get("/nope")
+    assert status == 404 and json.loads(body)["status"] == 404
+
+
+def test_stream_over_http_arrives_as_sse_frames(server):
+    req = urllib.request.Request(server.base + "/v1/critique/stream", data=json.dumps({"body": f"Can we talk? {MARKER}"}).encode(),
+                                 headers={"Content-Type": "application/json"}, method="POST")
+    with urllib.request.urlopen(req, timeout=30) as resp:
+        assert resp.headers["Content-Type"].startswith("text/event-stream")
+        text = resp.read().decode()
+    frames = [f for f in text.split("\n\n") if f]
+    assert [f.split("\n")[0] for f in frames] == ["event: heuristic", "event: final"]
+    assert json.loads(frames[1].split("\n")[1][len("data: "):])["llm"]["status"] in ("unconfigured", "off")
+
+
+def test_metrics_over_http(server):
+    server.post_json("/v1/critique", {"body": "Can we talk?"})
+    status, _, body = server.get("/metrics")
+    assert status == 200 and b'critic_http_requests_total{method="POST",route="/v1/critique",status="200"}' in body
+
+
+def test_stops_cleanly_and_never_logged_a_draft():
+    srv = Server()
+    srv.post_json("/v1/critique", {"subject": MARKER, "body": f"Hi, {MARKER}. Can we talk?"})
+    srv.post_json("/v1/critique", {"body": MARKER, "format": "nope"})
+    srv.request("POST", "/v1/critique", f'{{"body": "{MARKER}'.encode(), {"Content-Type": "application/json"})
+    code, stderr = srv.stop()
+    assert code == 0
+    assert "POST /v1/critique 200" in stderr and "POST /v1/critique 422" in stderr  # the access log ran
+    assert MARKER not in stderr
+
+
+def test_api_keys_on_loopback_when_configured():
+    srv = Server(env={"CRITIC_API_KEYS": "k-one"})
+    try:
+        assert srv.post_json("/v1/critique", {"body": "Can we talk?"})[0] == 401
+        assert srv.post_json("/v1/critique", {"body": "Can we talk?"}, {"Authorization": "Bearer k-one"})[0] == 200
+    finally:
+        srv.stop()
+
+
+def test_refuses_a_public_address_without_keys():
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CRITIC_")}
+    done = subprocess.run([sys.executable, "-m", "critic", "serve", "--host", "0.0.0.0", "--port", "0"], cwd=ROOT,
+                          env=env, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2
+    assert "CRITIC_API_KEYS" in done.stderr and "listening" not in done.stdout
