@@ -174,7 +174,7 @@ def run_in_process(drafts: list[dict[str, str]], requests: int, duration: float)
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--server", choices=("waitress", "gunicorn"), default="waitress")
-    parser.add_argument("--workers", type=int, default=None, help="waitress threads or gunicorn processes")
+    parser.add_argument("--workers", type=int, default=None, help="server processes (critic serve --workers, or gunicorn workers)")
     parser.add_argument("--worker-class", default="sync", help="gunicorn worker class: sync or gthread")
     parser.add_argument("--levels", default="1,8,32", help="comma-separated client counts")
     parser.add_argument("--requests", type=int, default=3000, help="at most this many requests per level")

@@ -123,7 +123,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="run the HTTP service")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
-    serve.add_argument("--workers", type=int, default=None, help="worker threads (default: 2 per core)")
+    serve.add_argument("--workers", type=int, default=None, help="worker processes sharing the port (default: one per core)")
     serve.set_defaults(func=cmd_serve)
     return parser
 

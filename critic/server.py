@@ -3,8 +3,10 @@
 Why waitress: it is pure Python (installs anywhere pip does, no compiler, runs on Windows and macOS laptops as
 well as in the container), it is maintained by the Pylons project, it buffers slow clients itself so it needs no
 reverse proxy in front on a LAN, and its thread pool suits a CPU-light, I/O-waiting LLM stage. The heuristic
-engine is CPU-bound Python, so one process uses one core at a time: scale by running one process per core (or
-one replica per container) behind a load balancer, as docs/deploy.md describes; every process is stateless.
+engine is CPU-bound Python, so one process uses one core at a time: `--workers N` forks N processes that share
+one listening socket (bound before the fork, so each child starts its own waitress threads), one per core by
+default. Across machines, run replicas behind a load balancer as docs/deploy.md describes; every process is
+stateless (rate-limit counters and /metrics are per process).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 import logging
 import os
 import signal
+import socket
 import sys
 from types import FrameType
 
@@ -21,8 +24,31 @@ log = logging.getLogger("critic.server")
 EXIT_OK, EXIT_CONFIG = 0, 2
 
 
-def _default_threads() -> int:
-    return max(4, 2 * (os.cpu_count() or 1))
+THREADS_PER_PROCESS = 8
+
+
+def _default_workers() -> int:
+    return max(1, os.cpu_count() or 1)
+
+
+def _listen(host: str, port: int) -> socket.socket:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, port))
+    sock.listen(1024)
+    return sock
+
+
+def _fork_children(count: int) -> list[int]:
+    """Fork `count` children; returns their pids in the parent and [] in a child."""
+    pids = []
+    for _ in range(count):
+        pid = os.fork()
+        if pid == 0:
+            return []
+        pids.append(pid)
+    return pids
 
 
 def _url(host: str, port: int) -> str:
@@ -49,29 +75,45 @@ def serve(host: str = "127.0.0.1", port: int = 8000, workers: int | None = None)
     except (RuntimeError, ValueError) as exc:
         print(f"critic: {exc}", file=sys.stderr)
         return EXIT_CONFIG
-    threads = workers or _default_threads()
-    options: dict[str, object] = {"threads": threads, "ident": "critic", "connection_limit": 1000, "channel_timeout": 60,
-                                  "clear_untrusted_proxy_headers": True}
+    processes = workers or _default_workers()
+    if processes > 1 and not hasattr(os, "fork"):
+        processes = 1
+    try:
+        sock = _listen(host, port)
+    except OSError as exc:
+        print(f"critic: cannot listen on {host}:{port}: {exc.strerror or exc}", file=sys.stderr)
+        return EXIT_CONFIG
+    options: dict[str, object] = {"threads": THREADS_PER_PROCESS, "ident": "critic", "connection_limit": 1000,
+                                  "channel_timeout": 60, "clear_untrusted_proxy_headers": True}
     proxy = os.environ.get("CRITIC_TRUSTED_PROXY")
     if proxy:
         # Behind a load balancer: take the client address from its X-Forwarded-For (per-IP rate limits need it).
         options.update(trusted_proxy=proxy, trusted_proxy_count=1, trusted_proxy_headers="x-forwarded-for x-forwarded-proto")
-    try:
-        server = waitress.create_server(app, host=host, port=port, **options)
-    except OSError as exc:
-        print(f"critic: cannot listen on {host}:{port}: {exc.strerror or exc}", file=sys.stderr)
-        return EXIT_CONFIG
+    children = _fork_children(processes - 1) if processes > 1 else []
+    is_parent = processes == 1 or bool(children)
+    # Each process starts its own waitress threads after the fork (threads do not survive a fork).
+    server = waitress.create_server(app, sockets=[sock], **options)
 
     def _stop(signum: int, frame: FrameType | None) -> None:
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, _stop)
-    print(f"critic: listening on {_url(host, server.effective_port)} ({threads} threads; Ctrl-C stops)", flush=True)
+    if is_parent:
+        print(f"critic: listening on {_url(host, sock.getsockname()[1])} ({processes} processes x "
+              f"{THREADS_PER_PROCESS} threads; Ctrl-C stops)", flush=True)
     try:
         server.run()
     except KeyboardInterrupt:
         pass
     finally:
         server.close()
+        if not is_parent:
+            os._exit(EXIT_OK)
+        for pid in children:
+            try:
+                os.kill(pid, signal.SIGTERM)
+                os.waitpid(pid, 0)
+            except (ProcessLookupError, ChildProcessError):
+                pass
         print("critic: stopped", file=sys.stderr, flush=True)
     return EXIT_OK
