@@ -99,7 +99,7 @@ def serve(host: str = "127.0.0.1", port: int = 8000, workers: int | None = None)
 
     signal.signal(signal.SIGTERM, _stop)
     if is_parent:
-        print(f"critic: listening on {_url(host, sock.getsockname()[1])} ({processes} processes x "
+        print(f"critic: listening on {_url(host, sock.getsockname()[1])} ({processes} process{'es' if processes != 1 else ''} x "
               f"{THREADS_PER_PROCESS} threads; Ctrl-C stops)", flush=True)
     try:
         server.run()
