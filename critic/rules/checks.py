@@ -15,14 +15,15 @@ from critic.rules.registry import Rule
 Check = Callable[[Rule, Context, Severity], list[Finding]]
 CHECKS: dict[str, Check] = {}
 
-_SLOT = re.compile(
-    r"\b(\d+|fifteen|thirty|ten|twenty|forty[- ]five)[- ]?(min|mins|minute|minutes|hour|hours|hr|hrs)\b|\b(half an hour|an hour)\b"
-    r"|\b(monday|tuesday|wednesday|thursday|friday|tomorrow|this week|next week|this afternoon)\b"
-    r"|\b\d{1,2}(:\d\d)? ?(am|pm)\b",
+_DURATION = re.compile(
+    r"\b(\d+|fifteen|thirty|ten|twenty|forty[- ]five|one)[- ]?(min|mins|minute|minutes|hour|hours|hr|hrs)\b|\b(half an hour|an hour)\b",
     re.IGNORECASE,
 )
-_DURATION = re.compile(r"\b(\d+|fifteen|thirty|ten|twenty|forty[- ]five)[- ]?(min|mins|minute|minutes|hour|hours|hr|hrs)\b|\b(half an hour|an hour)\b", re.I)
-_WHEN = re.compile(r"\b(monday|tuesday|wednesday|thursday|friday|tomorrow|this week|next week|this afternoon)\b|\b\d{1,2}(:\d\d)? ?(am|pm)\b", re.I)
+_WHEN = re.compile(
+    r"\b(monday|tuesday|wednesday|thursday|friday|tomorrow|this week|next week|this afternoon)\b|\b\d{1,2}(:\d\d)? ?(am|pm)\b",
+    re.IGNORECASE,
+)
+_SLOT = re.compile(f"{_DURATION.pattern}|{_WHEN.pattern}", re.IGNORECASE)
 _REPLY_PREFIX = re.compile(r"^\s*((re|fwd?|aw|sv|tr)\s*(\[\d+\])?\s*:\s*)+", re.IGNORECASE)
 _CAPS_RUN = re.compile(r"\b[A-Z]{2,}[A-Z'’-]*(?:\s+[A-Z]{2,}[A-Z'’-]*)+\b")
 _CAPS_WORD = re.compile(r"\b[A-Z]{6,}\b")
