@@ -34,6 +34,7 @@ _QUANTITY = re.compile(
     re.IGNORECASE,
 )
 _MIN_DATA_WORDS = 7
+_THANKS = re.compile(r"^(thanks|thank you|many thanks)\b", re.IGNORECASE)
 # A sign-off run into the name on one line: "Warm regards, Rajesh Gupta".
 _INLINE_SIGN_OFF = re.compile(
     r"^(best|best regards|kind regards|warm regards|regards|thanks|thank you|cheers|sincerely|warmly|all the best)"
@@ -171,6 +172,8 @@ def _roles(
     for ask in lex.asks:
         if ask.cost > cost and ask.matcher.search(text, low):
             cost, kind = ask.cost, ask.kind
+    if cost and _THANKS.match(text) and not text.rstrip().endswith("?"):
+        cost, kind = 0.0, ""  # "Thanks for the time on Thursday." thanks; it asks for nothing
     if cost and "pleasantry" not in roles:
         roles.append("ask")
     else:
