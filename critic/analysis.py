@@ -148,7 +148,10 @@ def _trim(body: str, start: int, end: int) -> tuple[int, int]:
 
 
 def _score_refs(text: str, present: frozenset[str], table: tuple[tuple[int, Matcher], ...]) -> int:
-    return sum(weight * matcher.count(text, present) for weight, matcher in table)
+    total = 0
+    for weight, matcher in table:
+        total += weight * matcher.count(text, present)
+    return total
 
 
 def _empty_flattery(text: str, low: frozenset[str], lex: Lexicon) -> bool:
@@ -169,9 +172,10 @@ def _roles(
     if lex.pleasantry.search(text, low) or _empty_flattery(text, low, lex):
         roles.append("pleasantry")
     cost, kind = 0.0, ""
-    for ask in lex.asks:
-        if ask.cost > cost and ask.matcher.search(text, low):
+    for ask in lex.asks:  # dearest first
+        if ask.matcher.search(text, low):
             cost, kind = ask.cost, ask.kind
+            break
     if cost and _THANKS.match(text) and not text.rstrip().endswith("?"):
         cost, kind = 0.0, ""  # "Thanks for the time on Thursday." thanks; it asks for nothing
     if cost and "pleasantry" not in roles:
@@ -182,9 +186,11 @@ def _roles(
         roles.append("value")
     if lex.proof.search(text, low):
         roles.append("proof")
-    framed = lex.not_about_reader.sub(" ", text, low)
-    # Blanking phrases out of a sentence adds no needles, so the sentence's own set still bounds what can match.
-    reader = _score_refs(framed, low, lex.reader_refs) + (2 * len(names.findall(text)) if names else 0)
+    reader = 2 * len(names.findall(text)) if names else 0
+    if any(matcher.may_match(low) for _, matcher in lex.reader_refs):
+        framed = lex.not_about_reader.sub(" ", text, low)
+        # Blanking phrases out of a sentence adds no needles, so the sentence's own set still bounds what can match.
+        reader += _score_refs(framed, low, lex.reader_refs)
     sender = _score_refs(text, low, lex.sender_refs)
     if lex.reader_focus.search(text, low):
         reader += 2

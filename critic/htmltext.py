@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from html import unescape
 
@@ -24,7 +24,9 @@ _QUOTE_REST_IDS = frozenset({"divRplyFwdMsg", "appendonsend", "x_divRplyFwdMsg",
 _SIGNATURE_CLASSES = frozenset({"gmail_signature", "moz-signature", "signature"})
 _SIGNATURE_IDS = frozenset({"Signature", "signature", "x_Signature"})
 _ENTITY = re.compile(r"&(#\d+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);?")
-_WS = re.compile(r"[ \t\r\n\f\u00a0\u200b]+")
+_WS_CHARS = frozenset(" \t\r\n\f\u00a0\u200b")
+_RUN = re.compile(r"[ \t\r\n\f\u00a0\u200b]+|[^ \t\r\n\f\u00a0\u200b]+")
+_INVISIBLE_CHARS = frozenset("\u200b\ufeff")
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,23 +79,35 @@ class _Builder:
 
     def text(self, raw_text: str, at_least: int) -> None:
         offsets = self._locate(raw_text, at_least)
-        for ch, off in zip(raw_text, offsets, strict=False):
-            if not self.pre and _WS.fullmatch(ch):
-                if self._last() in " \n":
-                    continue
-                ch = " "
-            elif ch in "\u200b\ufeff":
-                continue
-            self.chars.append(ch)
-            self.offsets.append(off)
+        if self.pre:
+            for ch, off in zip(raw_text, offsets, strict=False):
+                if ch not in _INVISIBLE_CHARS:
+                    self.chars.append(ch)
+                    self.offsets.append(off)
+            return
+        # Whole runs at a time: a whitespace run becomes at most one space, other runs are copied as they are.
+        for m in _RUN.finditer(raw_text):
+            i, run = m.start(), m.group()
+            if run[0] in _WS_CHARS:
+                if self._last() not in " \n":
+                    self.chars.append(" ")
+                    self.offsets.append(offsets[i])
+            elif "\ufeff" in run:
+                for j, ch in enumerate(run, i):
+                    if ch != "\ufeff":
+                        self.chars.append(ch)
+                        self.offsets.append(offsets[j])
+            else:
+                self.chars.extend(run)
+                self.offsets.extend(offsets[i : i + len(run)])
 
-    def _locate(self, text: str, at_least: int) -> list[int]:
+    def _locate(self, text: str, at_least: int) -> Sequence[int]:
         """Source offset of each character of a text node (entities map to their '&')."""
         start = max(self.cursor, at_least)
         pos = self.source.find(text, start)
         if pos >= 0 and (pos - start) < 4096:
             self.cursor = pos + len(text)
-            return list(range(pos, pos + len(text)))
+            return range(pos, pos + len(text))
         offsets, j, src = [], start, self.source
         for ch in text:
             while j < len(src):

@@ -81,7 +81,11 @@ def lexicon() -> Lexicon:
         pleasantry=Matcher([p for rid in PLEASANTRY_RULES for p in rapport[rid]["patterns"]]),
         flattery=Matcher(flattery["patterns"]),
         flattery_unless=Matcher(flattery.get("unless") or []),
-        asks=tuple(AskPattern(float(e["cost"]), str(e["kind"]), Matcher(e["patterns"])) for e in data["asks"]),
+        # Dearest first (stable, so equal costs keep the file's order): the first ask that matches is the costliest.
+        asks=tuple(sorted(
+            (AskPattern(float(e["cost"]), str(e["kind"]), Matcher(e["patterns"])) for e in data["asks"]),
+            key=lambda a: -a.cost,
+        )),
         value=Matcher(data["value"]),
         proof=Matcher(data["proof"]),
         reader_refs=_weighted(data["reader_refs"]),

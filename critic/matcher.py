@@ -5,7 +5,6 @@ from __future__ import annotations
 import functools
 import re
 from bisect import bisect_left
-from collections.abc import Iterator
 from re import _constants as C  # type: ignore[attr-defined]
 from re import _parser as P  # type: ignore[attr-defined]
 
@@ -63,7 +62,7 @@ def needles(source: str) -> frozenset[str] | None:
     return found
 
 
-def _trie(words: list[str]) -> str:
+def trie(words: list[str]) -> str:
     """A regex alternation shaped as a trie, so each position tries only branches that share its first letters."""
     root: dict[str, dict] = {}
     for word in words:
@@ -88,7 +87,7 @@ def _trie(words: list[str]) -> str:
 def _scanner(count: int) -> tuple[re.Pattern[str], dict[str, frozenset[str]]]:
     words = sorted(_ALL_NEEDLES)
     contains = {w: frozenset(v for v in words if v in w) for w in words}
-    return re.compile(f"(?=({_trie(words)}))"), contains
+    return re.compile(f"(?=({trie(words)}))"), contains
 
 
 def present_needles(low: str) -> frozenset[str]:
@@ -139,34 +138,45 @@ class NeedleIndex:
 class Matcher:
     """A list of case-insensitive patterns searched one by one, each skipped when its needles are absent."""
 
-    __slots__ = ("items",)
+    __slots__ = ("items", "gate")
 
     def __init__(self, sources: list[str] | tuple[str, ...] = ()) -> None:
-        self.items: tuple[tuple[frozenset[str] | None, re.Pattern[str]], ...] = tuple(
-            (needles(src), re.compile(src, FLAGS)) for src in sources
+        self._set(tuple((needles(src), re.compile(src, FLAGS)) for src in sources))
+
+    def _set(self, items: tuple[tuple[frozenset[str] | None, re.Pattern[str]], ...]) -> None:
+        self.items = items
+        # Every pattern needs a needle: a text holding none of them is answered with one set test, not a loop.
+        self.gate: frozenset[str] | None = (
+            frozenset().union(*(need for need, _ in items)) if all(need is not None for need, _ in items) else None
         )
 
     def narrow(self, present: frozenset[str]) -> Matcher:
         """Only the patterns whose needles occur in the document (`present_needles`), each keeping just those needles."""
         narrowed = Matcher()
-        narrowed.items = tuple(
+        narrowed._set(tuple(
             (None if need is None else need & present, regex)
             for need, regex in self.items
             if need is None or not need.isdisjoint(present)
-        )
+        ))
         return narrowed
 
     def __bool__(self) -> bool:
         return bool(self.items)
 
-    def _live(self, present: frozenset[str]) -> Iterator[re.Pattern[str]]:
-        for need, regex in self.items:
-            if need is None or not need.isdisjoint(present):
-                yield regex
+    def may_match(self, present: frozenset[str]) -> bool:
+        """False only when no pattern can match a text holding just the needles `present`."""
+        return bool(self.items) and (self.gate is None or not self.gate.isdisjoint(present))
+
+    def _live(self, present: frozenset[str] | None, text: str) -> list[re.Pattern[str]]:
+        if present is None:
+            present = present_needles(text.lower())
+        if self.gate is not None and self.gate.isdisjoint(present):
+            return []
+        return [regex for need, regex in self.items if need is None or not need.isdisjoint(present)]
 
     def search(self, text: str, present: frozenset[str] | None = None) -> re.Match[str] | None:
         """The first match of the first pattern that matches (`present`: the needles in `text`, if known)."""
-        for regex in self._live(present_needles(text.lower()) if present is None else present):
+        for regex in self._live(present, text):
             m = regex.search(text)
             if m:
                 return m
@@ -174,11 +184,10 @@ class Matcher:
 
     def count(self, text: str, present: frozenset[str] | None = None) -> int:
         """How many matches all the patterns have in `text`."""
-        live = self._live(present_needles(text.lower()) if present is None else present)
-        return sum(len(regex.findall(text)) for regex in live)
+        return sum([len(regex.findall(text)) for regex in self._live(present, text)])
 
     def sub(self, repl: str, text: str, present: frozenset[str] | None = None) -> str:
         """`text` with every match of every pattern replaced."""
-        for regex in self._live(present_needles(text.lower()) if present is None else present):
+        for regex in self._live(present, text):
             text = regex.sub(repl, text)
         return text

@@ -1,7 +1,13 @@
-"""Prometheus metrics (prometheus_client): requests by route and status, latency, and the LLM stage's counters."""
+"""Prometheus metrics (prometheus_client): requests by route and status, latency, and the LLM stage's counters.
+
+`critic serve --workers N` answers from N processes behind one socket, so a scrape reaches one of them at random.
+With PROMETHEUS_MULTIPROC_DIR set (`critic serve` sets a private temporary one when it forks), every process
+writes its counts to that directory and a scrape sums them all: prometheus_client's multiprocess mode.
+"""
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Iterator
 
@@ -13,6 +19,8 @@ from prometheus_client import (
     Histogram,
     disable_created_metrics,
     generate_latest,
+    multiprocess,
+    values,
 )
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 from prometheus_client.registry import Collector
@@ -23,17 +31,24 @@ disable_created_metrics()  # the *_created series only add noise to the expositi
 LATENCY_BUCKETS = (0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
 
 
+MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
+LLM_HELP = "LLM stage counter `{}` since start"
+
+
 class LLMCollector(Collector):
-    """Reads `critic.llm.counters()` and `backend_state()` at scrape time."""
+    """Reads `critic.llm.counters()` (unless shared across processes) and `backend_state()` at scrape time."""
+
+    def __init__(self, counts: bool = True) -> None:
+        self.counts = counts
 
     def collect(self) -> Iterator[CounterMetricFamily | GaugeMetricFamily]:
         try:
-            counts = llm_stage.counters()
+            counts = llm_stage.counters() if self.counts else {}
         except Exception:  # noqa: BLE001 - a broken stage must not break the scrape
             counts = {}
         for name, value in sorted(counts.items()):
             if isinstance(value, int | float) and name.replace("_", "").isalnum():
-                yield CounterMetricFamily(f"critic_llm_{name}", f"LLM stage counter `{name}` since start", value=value)
+                yield CounterMetricFamily(f"critic_llm_{name}", LLM_HELP.format(name), value=value)
         try:
             configured = bool(llm_stage.backend_state().get("configured"))
         except Exception:  # noqa: BLE001
@@ -41,16 +56,32 @@ class LLMCollector(Collector):
         yield GaugeMetricFamily("critic_llm_configured", "1 when an LLM backend is configured", value=int(configured))
 
 
+def shared_directory() -> str | None:
+    """Where worker processes pool their counts, when they do (PROMETHEUS_MULTIPROC_DIR)."""
+    return os.environ.get(MULTIPROC_ENV) or None
+
+
 class Metrics:
     """The app's own registry, so several apps in one process (tests) do not collide."""
 
     def __init__(self) -> None:
+        self.shared = shared_directory()
+        if self.shared and not getattr(values.ValueClass, "_multiprocess", False):
+            # prometheus_client picks its value store at import; the directory may have been set after that.
+            values.ValueClass = values.MultiProcessValue()
         self.registry = CollectorRegistry()
         self.requests = Counter("critic_http_requests", "HTTP requests answered", ["route", "method", "status"],
                                 registry=self.registry)
         self.latency = Histogram("critic_http_request_duration_seconds", "Time to answer, by route", ["route"],
                                  buckets=LATENCY_BUCKETS, registry=self.registry)
-        self.registry.register(LLMCollector())
+        self.scraped = self.registry
+        if self.shared:
+            llm = {name: Counter(f"critic_llm_{name}", LLM_HELP.format(name), registry=self.registry)
+                   for name in llm_stage.COUNTER_NAMES}
+            llm_stage.subscribe(lambda name: llm[name].inc() if name in llm else None)
+            self.scraped = CollectorRegistry()
+            multiprocess.MultiProcessCollector(self.scraped, path=self.shared)
+        self.scraped.register(LLMCollector(counts=not self.shared))
 
     def install(self, app: Flask) -> None:
         """Time every request and serve /metrics."""
@@ -71,5 +102,5 @@ class Metrics:
 
     def scrape(self) -> Response:
         """The Prometheus text exposition."""
-        return Response(generate_latest(self.registry), mimetype=CONTENT_TYPE_LATEST.split(";")[0],
+        return Response(generate_latest(self.scraped), mimetype=CONTENT_TYPE_LATEST.split(";")[0],
                         headers={"Content-Type": CONTENT_TYPE_LATEST})

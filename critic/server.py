@@ -6,19 +6,30 @@ reverse proxy in front on a LAN, and its thread pool suits a CPU-light, I/O-wait
 engine is CPU-bound Python, so one process uses one core at a time: `--workers N` forks N processes that share
 one listening socket (bound before the fork, so each child starts its own waitress threads), one per core by
 default. Across machines, run replicas behind a load balancer as docs/deploy.md describes; every process is
-stateless (rate-limit counters and /metrics are per process).
+stateless. /metrics sums all the processes of one `critic serve` (prometheus_client's multiprocess mode, in a
+private temporary directory unless PROMETHEUS_MULTIPROC_DIR names one); rate-limit counters are per process.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import shutil
 import signal
 import socket
 import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
 from types import FrameType
+from typing import TYPE_CHECKING
 
 from critic.security import is_loopback, parse_keys
+
+if TYPE_CHECKING:
+    from flask import Flask
+
+MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
 
 log = logging.getLogger("critic.server")
 EXIT_OK, EXIT_CONFIG = 0, 2
@@ -60,8 +71,6 @@ def _url(host: str, port: int) -> str:
 
 def serve(host: str = "127.0.0.1", port: int = 8000, workers: int | None = None) -> int:
     """Run the service until SIGINT/SIGTERM; refuse a non-loopback address without CRITIC_API_KEYS."""
-    import waitress
-
     from critic.app import create_app
 
     logging.basicConfig(level=os.environ.get("CRITIC_LOG_LEVEL", "INFO").upper(),
@@ -70,14 +79,38 @@ def serve(host: str = "127.0.0.1", port: int = 8000, workers: int | None = None)
         print(f"critic: refusing to listen on {host} without API keys; set CRITIC_API_KEYS "
               "(comma-separated) or bind 127.0.0.1", file=sys.stderr)
         return EXIT_CONFIG
+    processes = workers or _default_workers()
+    if processes > 1 and not hasattr(os, "fork"):
+        processes = 1
+    metrics_dir = _share_metrics() if processes > 1 else None
+    try:
+        return _serve(create_app, host, port, processes)
+    finally:
+        if metrics_dir:
+            shutil.rmtree(metrics_dir, ignore_errors=True)
+
+
+def _share_metrics() -> str | None:
+    """Point every worker's counters at one directory (before the app exists); returns it when it is ours to remove."""
+    named = os.environ.get(MULTIPROC_ENV)
+    if named:
+        # prometheus_client's rule: the directory is wiped between runs, or old counts come back.
+        for stale in Path(named).glob("*.db"):
+            stale.unlink(missing_ok=True)
+        return None
+    created = tempfile.mkdtemp(prefix="critic-metrics-")
+    os.environ[MULTIPROC_ENV] = created
+    return created
+
+
+def _serve(create_app: Callable[..., Flask], host: str, port: int, processes: int) -> int:
+    import waitress
+
     try:
         app = create_app({"BIND_HOST": host})
     except (RuntimeError, ValueError) as exc:
         print(f"critic: {exc}", file=sys.stderr)
         return EXIT_CONFIG
-    processes = workers or _default_workers()
-    if processes > 1 and not hasattr(os, "fork"):
-        processes = 1
     try:
         sock = _listen(host, port)
     except OSError as exc:

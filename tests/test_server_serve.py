@@ -148,3 +148,40 @@ def test_refuses_a_public_address_without_keys():
                           env=env, capture_output=True, text=True, timeout=60)
     assert done.returncode == 2
     assert "CRITIC_API_KEYS" in done.stderr and "listening" not in done.stdout
+
+
+def _critique_count(metrics: bytes) -> float:
+    """critic_http_requests_total for answered POST /v1/critique, whatever order the labels come in."""
+    total = 0.0
+    for line in metrics.decode().splitlines():
+        if line.startswith("critic_http_requests_total{") and 'route="/v1/critique"' in line and 'status="200"' in line:
+            total += float(line.rsplit(" ", 1)[1])
+    return total
+
+
+def test_metrics_sum_every_worker_process(tmp_path):
+    shared = tmp_path / "metrics"
+    shared.mkdir()
+    (shared / "counter_1.db").write_bytes(b"stale counts from an earlier run")
+    srv = Server("--workers", "2", env={"PROMETHEUS_MULTIPROC_DIR": str(shared)})
+    try:
+        for _ in range(12):  # a new connection each time, so both processes answer some
+            assert srv.post_json("/v1/critique", {"body": "Can we talk?"})[0] == 200
+        scrapes = [_critique_count(srv.get("/metrics")[2]) for _ in range(6)]
+    finally:
+        srv.stop()
+    assert scrapes == [12.0] * 6, scrapes  # whichever process answers the scrape, it reports all of them
+    assert not (shared / "counter_1.db").exists()  # the stale file was wiped at start
+
+
+def test_private_metrics_directory_is_removed_on_stop():
+    import tempfile
+
+    before = set(Path(tempfile.gettempdir()).glob("critic-metrics-*"))
+    srv = Server("--workers", "2")
+    during = set(Path(tempfile.gettempdir()).glob("critic-metrics-*")) - before
+    assert srv.post_json("/v1/critique", {"body": "Can we talk?"})[0] == 200
+    assert _critique_count(srv.get("/metrics")[2]) == 1.0
+    code, _ = srv.stop()
+    assert code == 0 and len(during) == 1
+    assert not any(p.exists() for p in during)

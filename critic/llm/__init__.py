@@ -8,6 +8,7 @@ when this package is imported, so a broken prompt fails at start-up with an erro
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from critic.llm import client as _client
@@ -45,6 +46,14 @@ def counters() -> dict[str, int]:
     """Process-wide LLM counters for /metrics: requests sent (`calls`, retries included), cache hits,
     critiques whose LLM step ended in an error or invalid answer (`errors`), and in a timeout (`timeouts`)."""
     return _client.COUNTERS.snapshot()
+
+
+COUNTER_NAMES = _client.Counters.NAMES
+
+
+def subscribe(listener: Callable[[str], None]) -> None:
+    """Call `listener(name)` whenever one of the `counters()` goes up."""
+    _client.COUNTERS.subscribe(listener)
 
 
 def backend_state() -> dict[str, Any]:

@@ -55,10 +55,19 @@ class Counters:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._values = dict.fromkeys(self.NAMES, 0)
+        self._listeners: list[Callable[[str], None]] = []
+
+    def subscribe(self, listener: Callable[[str], None]) -> None:
+        """Call `listener(name)` on every increment (how /metrics shares the counts across worker processes)."""
+        with self._lock:
+            self._listeners.append(listener)
 
     def incr(self, name: str) -> None:
         with self._lock:
             self._values[name] += 1
+            listeners = list(self._listeners)
+        for listener in listeners:
+            listener(name)
 
     def snapshot(self) -> dict[str, int]:
         with self._lock:

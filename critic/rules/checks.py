@@ -8,6 +8,7 @@ from collections.abc import Callable
 from critic.analysis import WORD, Sentence
 from critic.findings import Finding, Severity
 from critic.lexicon import load_yaml
+from critic.matcher import trie
 from critic.readability import reading_grade
 from critic.rules.context import Context
 from critic.rules.registry import Rule
@@ -282,8 +283,8 @@ def subject_length(rule: Rule, ctx: Context, sev: Severity) -> list[Finding]:
 def _buzz_regex(rule: Rule) -> re.Pattern[str]:
     cached = _BUZZ.get(rule.id)
     if cached is None:
-        terms = sorted(rule.terms, key=len, reverse=True)
-        cached = re.compile(r"\b(" + "|".join(re.escape(t) for t in terms) + r")\b", re.IGNORECASE)
+        # A trie-shaped alternation: each position tries only the terms that share its first letters.
+        cached = re.compile(r"\b(" + trie(sorted({t.lower() for t in rule.terms})) + r")\b", re.IGNORECASE)
         _BUZZ[rule.id] = cached
     return cached
 
