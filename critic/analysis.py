@@ -213,10 +213,9 @@ def _roles(
 def analyse(doc: Document, recipient_names: tuple[str, ...] = ()) -> Analysis:
     """Split the judged body into sentences and paragraphs, give each sentence its roles, and count."""
     body = doc.body
-    base = lexicon()  # load (and so register the needles of) every role pattern before scanning
+    lex = lexicon()  # load (and so register the needles of) every role pattern before scanning
     index = NeedleIndex(body)
     doc_needles = index.all()
-    lex = base.narrow(doc_needles)
     names = re.compile("|".join(rf"\b{re.escape(n)}\b" for n in recipient_names if n.strip()), re.I) if any(
         n.strip() for n in recipient_names
     ) else None

@@ -64,6 +64,10 @@ class Critique:
 
         return critique_to_dict(self)
 
+    def with_llm(self, llm: dict[str, Any]) -> Critique:
+        """A copy with the LLM step's status and the same findings and scores."""
+        return dataclasses.replace(self, llm=llm)
+
     def with_findings(self, findings: tuple[Finding, ...], llm: dict[str, Any], adjustments: Mapping[str, int] | None = None) -> Critique:
         """A copy with new findings, rescored, and the LLM step's status."""
         ordered = tuple(sorted(findings, key=_order))

@@ -51,20 +51,6 @@ class Lexicon:
     specific_connection: Matcher
 
 
-    def narrow(self, present: frozenset[str]) -> Lexicon:
-        """This lexicon without the patterns that cannot match in the document, so each sentence costs less."""
-        return Lexicon(
-            **{
-                name: value.narrow(present) if isinstance(value, Matcher) else value
-                for name, value in vars(self).items()
-                if name not in ("asks", "reader_refs", "sender_refs")
-            },
-            asks=tuple(AskPattern(a.cost, a.kind, a.matcher.narrow(present)) for a in self.asks),
-            reader_refs=tuple((w, m.narrow(present)) for w, m in self.reader_refs),
-            sender_refs=tuple((w, m.narrow(present)) for w, m in self.sender_refs),
-        )
-
-
 def _weighted(table: dict[int, list[str]]) -> tuple[tuple[int, Matcher], ...]:
     return tuple((int(w), Matcher(pats)) for w, pats in table.items())
 

@@ -87,16 +87,28 @@ def trie(words: list[str]) -> str:
 def _scanner(count: int) -> tuple[re.Pattern[str], dict[str, frozenset[str]]]:
     words = sorted(_ALL_NEEDLES)
     contains = {w: frozenset(v for v in words if v in w) for w in words}
-    return re.compile(f"(?=({trie(words)}))"), contains
+    return re.compile(trie(words)), contains
+
+
+def _scan(low: str) -> list[tuple[int, str]]:
+    """The longest needle starting at each position that starts one: (position, needle)."""
+    search = _scanner(len(_ALL_NEEDLES))[0].search
+    hits = []
+    m = search(low)
+    while m:
+        # Resume one character on, not at the match's end: needles overlap ("your" holds "our").
+        start = m.start()
+        hits.append((start, m.group()))
+        m = search(low, start + 1)
+    return hits
 
 
 def present_needles(low: str) -> frozenset[str]:
     """Every known needle that occurs in `low` (a lowercased document), found in one scan of the text."""
-    scanner, contains = _scanner(len(_ALL_NEEDLES))
+    contains = _scanner(len(_ALL_NEEDLES))[1]
     found: set[str] = set()
-    for m in scanner.finditer(low):
-        hit = m.group(1)
-        if hit and hit not in found:
+    for _, hit in _scan(low):
+        if hit not in found:
             found |= contains.get(hit, {hit})
     return frozenset(found)
 
@@ -112,8 +124,8 @@ class NeedleIndex:
         low = text.lower()
         # Offsets only line up when lowercasing keeps the length (it does except for a few letters such as 'İ').
         self.aligned = len(low) == len(text)
-        scanner, self._contains = _scanner(len(_ALL_NEEDLES))
-        self.hits = [(m.start(), h) for m in scanner.finditer(low) if (h := m.group(1))]
+        self._contains = _scanner(len(_ALL_NEEDLES))[1]
+        self.hits = _scan(low)
         self._starts = [pos for pos, _ in self.hits]
 
     def _close(self, hits: list[str]) -> frozenset[str]:
@@ -132,33 +144,42 @@ class NeedleIndex:
         if not self.aligned:
             return present_needles(self.text[start:end].lower())
         lo, hi = bisect_left(self._starts, start), bisect_left(self._starts, end)
-        return self._close([h for pos, h in self.hits[lo:hi] if pos + len(h) <= end])
+        inside: list[str] = []
+        cut = -1
+        for pos, hit in self.hits[lo:hi]:
+            if pos + len(hit) <= end:
+                inside.append(hit)
+            elif cut < 0:
+                cut = pos
+        found = self._close(inside)
+        if cut >= 0:
+            # The longest needle there runs past `end`, but a shorter one may still fit ("would you" of "would you ").
+            found |= present_needles(self.text[cut:end].lower())
+        return found
+
+
+LIVE_MEMO_SIZE = 4096
 
 
 class Matcher:
-    """A list of case-insensitive patterns searched one by one, each skipped when its needles are absent."""
+    """A list of case-insensitive patterns searched one by one, each skipped when its needles are absent.
 
-    __slots__ = ("items", "gate")
+    Which patterns can match depends only on the set of needles in the text, and sentences share few distinct
+    sets (most hold none, or just "you"), so each set's list of live patterns is worked out once and remembered.
+    """
+
+    __slots__ = ("items", "gate", "_memo")
 
     def __init__(self, sources: list[str] | tuple[str, ...] = ()) -> None:
-        self._set(tuple((needles(src), re.compile(src, FLAGS)) for src in sources))
-
-    def _set(self, items: tuple[tuple[frozenset[str] | None, re.Pattern[str]], ...]) -> None:
-        self.items = items
-        # Every pattern needs a needle: a text holding none of them is answered with one set test, not a loop.
-        self.gate: frozenset[str] | None = (
-            frozenset().union(*(need for need, _ in items)) if all(need is not None for need, _ in items) else None
+        self.items: tuple[tuple[frozenset[str] | None, re.Pattern[str]], ...] = tuple(
+            (needles(src), re.compile(src, FLAGS)) for src in sources
         )
-
-    def narrow(self, present: frozenset[str]) -> Matcher:
-        """Only the patterns whose needles occur in the document (`present_needles`), each keeping just those needles."""
-        narrowed = Matcher()
-        narrowed._set(tuple(
-            (None if need is None else need & present, regex)
-            for need, regex in self.items
-            if need is None or not need.isdisjoint(present)
-        ))
-        return narrowed
+        # Every pattern needs a needle: a text holding none of them is answered with one set test.
+        self.gate: frozenset[str] | None = (
+            frozenset().union(*(need for need, _ in self.items))
+            if all(need is not None for need, _ in self.items) else None
+        )
+        self._memo: dict[frozenset[str], tuple[re.Pattern[str], ...]] = {}
 
     def __bool__(self) -> bool:
         return bool(self.items)
@@ -167,12 +188,17 @@ class Matcher:
         """False only when no pattern can match a text holding just the needles `present`."""
         return bool(self.items) and (self.gate is None or not self.gate.isdisjoint(present))
 
-    def _live(self, present: frozenset[str] | None, text: str) -> list[re.Pattern[str]]:
+    def _live(self, present: frozenset[str] | None, text: str) -> tuple[re.Pattern[str], ...]:
         if present is None:
             present = present_needles(text.lower())
-        if self.gate is not None and self.gate.isdisjoint(present):
-            return []
-        return [regex for need, regex in self.items if need is None or not need.isdisjoint(present)]
+        live = self._memo.get(present)
+        if live is None:
+            if len(self._memo) >= LIVE_MEMO_SIZE:  # bounded: hostile text cannot grow it without limit
+                self._memo.clear()
+            live = self._memo[present] = tuple(
+                regex for need, regex in self.items if need is None or not need.isdisjoint(present)
+            )
+        return live
 
     def search(self, text: str, present: frozenset[str] | None = None) -> re.Match[str] | None:
         """The first match of the first pattern that matches (`present`: the needles in `text`, if known)."""

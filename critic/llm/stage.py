@@ -207,17 +207,17 @@ def _range_of(doc: Any, field: str, offset: int) -> tuple[int, int]:
 def enrich(result: Critique, mode: str, prompts: Prompts) -> Critique:
     """Add the model's judgement to a heuristic critique when `mode` allows it (never raises for model trouble)."""
     if mode == "off":
-        return result.with_findings(result.findings, _info(mode, "off", "LLM rubrics were turned off for this request"))
+        return result.with_llm(_info(mode, "off", "LLM rubrics were turned off for this request"))
     if not is_configured():
         why = "no model is configured: set OPENAI_BASE_URL (or OPENAI_API_KEY for api.openai.com) and CRITIC_LLM_MODEL"
         if mode == "on":
             why = "llm=on was requested but " + why
-        return result.with_findings(result.findings, _info(mode, "unconfigured", why))
+        return result.with_llm(_info(mode, "unconfigured", why))
     try:
         cfg = load_config()
     except LLMConfigError as exc:
         COUNTERS.incr("errors")
-        return result.with_findings(result.findings, _info(mode, "error", str(exc)))
+        return result.with_llm(_info(mode, "error", str(exc)))
     started = time.monotonic()
     deadline = started + cfg.timeout
     base = {"model": cfg.model, "prompt_version": prompts.version}
@@ -228,7 +228,7 @@ def enrich(result: Critique, mode: str, prompts: Prompts) -> Critique:
         clean = without_injections(result, injected)
         if clean is None:
             COUNTERS.incr("errors")
-            return result.with_findings(result.findings, _info(
+            return result.with_llm(_info(
                 mode, "invalid", "nothing is left to judge once the text aimed at the model is removed", **base))
         judged = clean
     prep = prepare(judged, prompts, cfg)
@@ -245,7 +245,7 @@ def enrich(result: Critique, mode: str, prompts: Prompts) -> Critique:
         except LLMFailure as exc:
             COUNTERS.incr("timeouts" if exc.status == "timeout" else "errors")
             latency = round((time.monotonic() - started) * 1000)
-            return result.with_findings(result.findings, _info(mode, exc.status, exc.reason, latency_ms=latency,
+            return result.with_llm(_info(mode, exc.status, exc.reason, latency_ms=latency,
                                                                attempts=exc.attempts, **base))
         status = "ok"
         if cfg.cache_ttl > 0:

@@ -26,8 +26,10 @@ _WHEN = re.compile(
 )
 _SLOT = re.compile(f"{_DURATION.pattern}|{_WHEN.pattern}", re.IGNORECASE)
 _REPLY_PREFIX = re.compile(r"^\s*((re|fwd?|aw|sv|tr)\s*(\[\d+\])?\s*:\s*)+", re.IGNORECASE)
-_CAPS_RUN = re.compile(r"\b[A-Z]{2,}[A-Z'’-]*(?:\s+[A-Z]{2,}[A-Z'’-]*)+\b")
-_CAPS_WORD = re.compile(r"\b[A-Z]{6,}\b")
+# Each starts with a capital and checks the word boundary behind it (not "\b" first): a pattern that opens with a
+# character class lets the regex engine skip straight to the capitals instead of trying every position.
+_CAPS_RUN = re.compile(r"[A-Z](?<=\b[A-Z])[A-Z]+[A-Z'’-]*(?:\s+[A-Z]{2,}[A-Z'’-]*)+\b")
+_CAPS_WORD = re.compile(r"[A-Z](?<=\b[A-Z])[A-Z]{5,}\b")
 # A whole run of ! and ? at once (possessive, from its first character); runs with two or more "!" shout.
 _BANGS = re.compile(r"(?<![!?])[!?]{2,}+")
 _MEETING_KINDS = ("meeting", "meeting_slot")

@@ -37,8 +37,7 @@ def run_phrase_rule(rule: Rule, ctx: Context, severity: Severity) -> list[Findin
         return []
     if rule.field == "subject":
         return _match_spans(rule, ctx, severity, "subject", ctx.doc.subject, 0)
-    patterns = [q for p in rule.patterns if (q := p.in_document(ctx.present))]
-    if not patterns:
+    if not any(p.may_match(ctx.present) for p in rule.patterns):
         return []
     findings: list[Finding] = []
     if rule.first_sentence:
@@ -49,7 +48,7 @@ def run_phrase_rule(rule: Rule, ctx: Context, severity: Severity) -> list[Findin
         candidates = list(ctx.analysis.sentences)
     for sentence in candidates:
         inside = sentence.needles
-        live = [p for p in patterns if p.needles is None or not p.needles.isdisjoint(inside)]
+        live = rule.live_patterns(inside)
         if not live:
             continue
         if rule.unless and rule.unless.search(sentence.text, inside):
@@ -73,7 +72,8 @@ def run_phrase_rule(rule: Rule, ctx: Context, severity: Severity) -> list[Findin
 
 
 def _match_spans(
-    rule: Rule, ctx: Context, severity: Severity, field: str, text: str, base: int, patterns: list[PhrasePattern] | None = None
+    rule: Rule, ctx: Context, severity: Severity, field: str, text: str, base: int,
+    patterns: tuple[PhrasePattern, ...] | None = None,
 ) -> list[Finding]:
     taken: list[tuple[int, int]] = []
     out: list[Finding] = []

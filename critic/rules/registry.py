@@ -10,7 +10,7 @@ from typing import Any
 
 from critic.findings import RUBRICS, Severity
 from critic.lexicon import load_yaml
-from critic.matcher import FLAGS, Matcher, needles
+from critic.matcher import FLAGS, LIVE_MEMO_SIZE, Matcher, needles
 
 KINDS = ("phrase", "code")
 RULE_FILES = tuple(f"{rubric}.yaml" for rubric in RUBRICS)
@@ -29,12 +29,9 @@ class PhrasePattern:
     replace: str | None
     needles: frozenset[str] | None = None
 
-    def in_document(self, present: frozenset[str]) -> PhrasePattern | None:
-        """This pattern, keeping only the needles the document has; None when it cannot match there."""
-        if self.needles is None:
-            return self
-        kept = self.needles & present
-        return PhrasePattern(self.regex, self.replace, kept) if kept else None
+    def may_match(self, present: frozenset[str]) -> bool:
+        """False only when this pattern cannot match a text holding just the needles `present`."""
+        return self.needles is None or not self.needles.isdisjoint(present)
 
 
 @dataclass(frozen=True)
@@ -59,6 +56,18 @@ class Rule:
     scope: str = "all"
     params: dict[str, Any] = dataclasses.field(default_factory=dict)
     terms: tuple[str, ...] = ()
+    _live: dict[frozenset[str], tuple[PhrasePattern, ...]] = dataclasses.field(
+        default_factory=dict, init=False, compare=False, repr=False
+    )
+
+    def live_patterns(self, present: frozenset[str]) -> tuple[PhrasePattern, ...]:
+        """The patterns that can match a sentence holding the needles `present`, remembered per set (see Matcher)."""
+        live = self._live.get(present)
+        if live is None:
+            if len(self._live) >= LIVE_MEMO_SIZE:
+                self._live.clear()
+            live = self._live[present] = tuple(p for p in self.patterns if p.may_match(present))
+        return live
 
 
 def _patterns(raw: list[Any], default_replace: str | None) -> tuple[PhrasePattern, ...]:

@@ -1,0 +1,80 @@
+"""The needle prefilter only ever skips searches that could not match: it changes speed, never results."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+from test_corpus import CORPUS, corpus_draft
+
+from critic.analysis import analyse
+from critic.document import Draft, normalise
+from critic.lexicon import Lexicon, lexicon
+from critic.matcher import Matcher, NeedleIndex, present_needles
+from critic.rules.registry import all_rules
+
+DEVSET = Path(__file__).parent / "data" / "devset.yaml"
+
+
+def _matchers(lex: Lexicon) -> list[Matcher]:
+    out: list[Matcher] = []
+    for value in vars(lex).values():
+        if isinstance(value, Matcher):
+            out.append(value)
+    out.extend(a.matcher for a in lex.asks)
+    out.extend(m for _, m in (*lex.reader_refs, *lex.sender_refs))
+    out.extend(r.unless for r in all_rules() if r.unless)
+    return out
+
+
+def _drafts() -> list[Draft]:
+    drafts = [corpus_draft(p) for p in CORPUS]
+    data = yaml.safe_load(DEVSET.read_text(encoding="utf-8"))
+    for item in data["drafts"] if isinstance(data, dict) else data:
+        drafts.append(Draft(subject=item.get("subject") or "", body=item["body"]))
+    for rule in all_rules():
+        for example in (*rule.examples_bad, *rule.examples_good):
+            text = example if isinstance(example, str) else example.get("body") or example.get("text") or ""
+            drafts.append(Draft(body=str(text)))
+    return drafts
+
+
+def test_no_pattern_is_skipped_where_it_matches() -> None:
+    lex = lexicon()
+    items = [item for m in _matchers(lex) for item in m.items]
+    items += [(p.needles, p.regex) for r in all_rules() for p in r.patterns]
+    missed = []
+    checked = 0
+    for draft in _drafts():
+        doc = normalise(draft)
+        for s in analyse(doc).sentences:
+            assert s.needles == present_needles(s.text.lower())
+            for need, regex in items:
+                if regex.search(s.text):
+                    checked += 1
+                    if need is not None and need.isdisjoint(s.needles):
+                        missed.append((regex.pattern, s.text))
+    assert checked > 1000
+    assert not missed, missed[:5]
+
+
+def test_matcher_answers_as_plain_regexes_do() -> None:
+    m = Matcher([r"\bquick question\b", r"\b\d+ minutes\b", r"\bwe\b"])
+    for text in ("Quick question: got 15 minutes?", "We met.", "Nothing here.", "quick questions"):
+        plain = [r for _, r in m.items if r.search(text)]
+        assert bool(m.search(text)) == bool(plain)
+        assert m.count(text) == sum(len(r.findall(text)) for _, r in m.items)
+
+
+def test_overlapping_needles_are_all_found() -> None:
+    Matcher([r"\bplatypus\b", r"pusher"])  # registers both needles
+    found = present_needles("the platypusher")
+    assert {"platypus", "pusher"} <= found
+
+
+def test_index_between_equals_a_rescan() -> None:
+    for text in ("Your team grew. Our platform helps; would you like the notes?", "İstanbul: your team, our notes."):
+        index = NeedleIndex(text)
+        for start in range(0, len(text), 7):
+            for end in range(start, len(text) + 1, 5):
+                assert index.between(start, end) == present_needles(text[start:end].lower()), (start, end)
