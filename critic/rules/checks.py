@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from critic.analysis import WORD, Sentence
 from critic.findings import Finding, Severity
-from critic.lexicon import load_yaml
+from critic.lexicon import lexicon, load_yaml
 from critic.matcher import trie
 from critic.readability import reading_grade
 from critic.rules.context import Context
@@ -177,7 +177,19 @@ def sender_centred(rule: Rule, ctx: Context, sev: Severity) -> list[Finding]:
         return []
     worst = max(sender, key=lambda s: (s.sender - s.reader, -s.index))
     msg = f"{len(sender)} of {len(content)} sentences are about you or your company, {len(reader)} about the reader."
-    return [ctx.at_sentence(rule, _level(sev, len(sender) >= 5 and not reader), worst, message=msg)]
+    level = _level(sev, len(sender) >= 5 and not reader)
+    if _grounded_in_reader(reader) and not any(lexicon().sender_markers.search(s.text, s.needles) for s in sender):
+        # Explaining who you are around the reader's own situation, with no brochure claims, is context, not a
+        # self-centred pitch: worth tightening, not a warning.
+        level = min(level, Severity.SUGGESTION)
+    return [ctx.at_sentence(rule, level, worst, message=msg)]
+
+
+def _grounded_in_reader(reader: list[Sentence]) -> bool:
+    """A sentence about the reader's own situation: what they said, wrote or did, as the writer saw it."""
+    lex = lexicon()
+    return any(lex.specific_connection.search(s.text, s.needles) or lex.reader_focus.search(s.text, s.needles)
+               for s in reader)
 
 
 @check("empathy.reader_absent")
