@@ -47,7 +47,52 @@ def _required(items: list[tuple[object, object]]) -> frozenset[str] | None:
     return _best(candidates)
 
 
+_QUANTIFIERS = frozenset("?*+{")
+
+
+def flexible_spaces(source: str) -> str:
+    """A pattern whose literal spaces also match line wraps and doubled spaces ("for\\n over 6 years").
+
+    Plain-text email is often hard-wrapped, so a phrase can break over a line; each space outside a character
+    class becomes `\\s+`, or `\\s` where a quantifier follows it or inside a lookbehind (which needs a fixed width).
+    """
+    out: list[str] = []
+    groups: list[bool] = []  # for each open group: is it a lookbehind?
+    in_class = False
+    i = 0
+    while i < len(source):
+        ch = source[i]
+        if ch == "\\":
+            out.append(source[i : i + 2])
+            i += 2
+            continue
+        if in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+            opening = "[^]" if source.startswith("[^]", i) else "[]" if source.startswith("[]", i) else "["
+            out.append(opening)  # a "]" right after the opening bracket is a literal, not the end
+            i += len(opening)
+            continue
+        elif ch == "(":
+            groups.append(source.startswith("(?<=", i) or source.startswith("(?<!", i))
+        elif ch == ")" and groups:
+            groups.pop()
+        elif ch == " ":
+            fixed = any(groups) or source[i + 1 : i + 2] in _QUANTIFIERS
+            out.append(r"\s" if fixed else r"\s+")
+            i += 1
+            continue
+        out.append(ch)
+        i += 1
+    return "".join(out)
+
+
 _ALL_NEEDLES: set[str] = set()
+_IRREGULAR_SPACE = re.compile(r"[^\S ]|  ")
+# Not a needle of any pattern: a marker in a text's needle set that its spaces are irregular (see compile_both),
+# so one set answers both "which patterns can match" and "in which variant".
+WRAPPED = "\x00wrapped"
 
 
 @functools.cache
@@ -110,6 +155,8 @@ def present_needles(low: str) -> frozenset[str]:
     for _, hit in _scan(low):
         if hit not in found:
             found |= contains.get(hit, {hit})
+    if _IRREGULAR_SPACE.search(low):
+        found.add(WRAPPED)
     return frozenset(found)
 
 
@@ -127,6 +174,7 @@ class NeedleIndex:
         self._contains = _scanner(len(_ALL_NEEDLES))[1]
         self.hits = _scan(low)
         self._starts = [pos for pos, _ in self.hits]
+        self._irregular = _IRREGULAR_SPACE.search(text) is not None
 
     def _close(self, hits: list[str]) -> frozenset[str]:
         found: set[str] = set()
@@ -137,7 +185,8 @@ class NeedleIndex:
 
     def all(self) -> frozenset[str]:
         """Every needle in the text."""
-        return self._close([h for _, h in self.hits])
+        found = self._close([h for _, h in self.hits])
+        return found | {WRAPPED} if self._irregular else found
 
     def between(self, start: int, end: int) -> frozenset[str]:
         """The needles wholly inside text[start:end]."""
@@ -155,29 +204,49 @@ class NeedleIndex:
         if cut >= 0:
             # The longest needle there runs past `end`, but a shorter one may still fit ("would you" of "would you ").
             found |= present_needles(self.text[cut:end].lower())
+        if self._irregular and _IRREGULAR_SPACE.search(self.text, start, end):
+            found |= {WRAPPED}
         return found
 
 
 LIVE_MEMO_SIZE = 4096
+Item = tuple[frozenset[str] | None, re.Pattern[str]]
+
+
+def irregular_spaces(text: str) -> bool:
+    """True for text with a line break, tab, no-break space or doubled space: hard-wrapped or pasted text."""
+    return _IRREGULAR_SPACE.search(text) is not None
+
+
+def compile_both(source: str) -> tuple[Item, Item]:
+    """A data pattern as written (exact spaces, the most selective needles) and with `flexible_spaces`.
+
+    Most sentences have plain single spaces and use the first; wrapped ones use the second, so catching a phrase
+    broken over a line costs nothing where there is no line to break.
+    """
+    strict: Item = (needles(source), re.compile(source, FLAGS))
+    flexible = flexible_spaces(source)
+    return strict, strict if flexible == source else (needles(flexible), re.compile(flexible, FLAGS))
 
 
 class Matcher:
     """A list of case-insensitive patterns searched one by one, each skipped when its needles are absent.
 
-    Which patterns can match depends only on the set of needles in the text, and sentences share few distinct
-    sets (most hold none, or just "you"), so each set's list of live patterns is worked out once and remembered.
+    Which patterns can match depends only on the set of needles in the text (and on whether its spaces are
+    irregular), and sentences share few distinct sets (most hold none, or just "you"), so each set's list of live
+    patterns is worked out once and remembered.
     """
 
-    __slots__ = ("items", "gate", "_memo")
+    __slots__ = ("items", "wrapped_items", "gate", "_memo")
 
     def __init__(self, sources: list[str] | tuple[str, ...] = ()) -> None:
-        self.items: tuple[tuple[frozenset[str] | None, re.Pattern[str]], ...] = tuple(
-            (needles(src), re.compile(src, FLAGS)) for src in sources
-        )
+        pairs = [compile_both(src) for src in sources]
+        self.items: tuple[Item, ...] = tuple(strict for strict, _ in pairs)
+        self.wrapped_items: tuple[Item, ...] = tuple(flexible for _, flexible in pairs)
+        every = [need for need, _ in (*self.items, *self.wrapped_items)]
         # Every pattern needs a needle: a text holding none of them is answered with one set test.
         self.gate: frozenset[str] | None = (
-            frozenset().union(*(need for need, _ in self.items))
-            if all(need is not None for need, _ in self.items) else None
+            frozenset().union(*every) if all(need is not None for need in every) else None  # type: ignore[arg-type]
         )
         self._memo: dict[frozenset[str], tuple[re.Pattern[str], ...]] = {}
 
@@ -195,8 +264,9 @@ class Matcher:
         if live is None:
             if len(self._memo) >= LIVE_MEMO_SIZE:  # bounded: hostile text cannot grow it without limit
                 self._memo.clear()
+            items = self.wrapped_items if WRAPPED in present else self.items
             live = self._memo[present] = tuple(
-                regex for need, regex in self.items if need is None or not need.isdisjoint(present)
+                regex for need, regex in items if need is None or not need.isdisjoint(present)
             )
         return live
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from pathlib import Path
 
 import yaml
@@ -9,8 +10,9 @@ from test_corpus import CORPUS, corpus_draft
 
 from critic.analysis import analyse
 from critic.document import Draft, normalise
+from critic.engine import critique
 from critic.lexicon import Lexicon, lexicon
-from critic.matcher import Matcher, NeedleIndex, present_needles
+from critic.matcher import Matcher, NeedleIndex, flexible_spaces, irregular_spaces, present_needles
 from critic.rules.registry import all_rules
 
 DEVSET = Path(__file__).parent / "data" / "devset.yaml"
@@ -41,15 +43,20 @@ def _drafts() -> list[Draft]:
 
 def test_no_pattern_is_skipped_where_it_matches() -> None:
     lex = lexicon()
-    items = [item for m in _matchers(lex) for item in m.items]
-    items += [(p.needles, p.regex) for r in all_rules() for p in r.patterns]
+    plain = [item for m in _matchers(lex) for item in m.items]
+    plain += [p.variant(False) for r in all_rules() for p in r.patterns]
+    wrapped = [item for m in _matchers(lex) for item in m.wrapped_items]
+    wrapped += [p.variant(True) for r in all_rules() for p in r.patterns]
     missed = []
     checked = 0
-    for draft in _drafts():
+    drafts = _drafts()
+    # The same drafts hard-wrapped at 40 columns, so every pattern is also tried across line breaks.
+    drafts += [Draft(body=textwrap.fill(d.body, 40)) for d in drafts if d.body.strip()]
+    for draft in drafts:
         doc = normalise(draft)
         for s in analyse(doc).sentences:
             assert s.needles == present_needles(s.text.lower())
-            for need, regex in items:
+            for need, regex in wrapped if irregular_spaces(s.text) else plain:
                 if regex.search(s.text):
                     checked += 1
                     if need is not None and need.isdisjoint(s.needles):
@@ -78,3 +85,26 @@ def test_index_between_equals_a_rescan() -> None:
         for start in range(0, len(text), 7):
             for end in range(start, len(text) + 1, 5):
                 assert index.between(start, end) == present_needles(text[start:end].lower()), (start, end)
+
+
+def test_flexible_spaces_keeps_the_pattern_and_only_loosens_spaces() -> None:
+    cases = {
+        r"\bhope this finds you well\b": r"\bhope\s+this\s+finds\s+you\s+well\b",
+        r"[- ]?minutes": r"[- ]?minutes",
+        r"a ?b": r"a\s?b",
+        r"(?<!\bnot )\bfree\b": r"(?<!\bnot\s)\bfree\b",
+        r"a\ b": r"a\ b",
+        r"[] ]x y": r"[] ]x\s+y",
+        r"[^] ]x y": r"[^] ]x\s+y",
+        r"(a (b|c) d){1,2} e": r"(a\s+(b|c)\s+d){1,2}\s+e",
+        r"x {2}y": r"x\s{2}y",
+    }
+    for source, expected in cases.items():
+        assert flexible_spaces(source) == expected
+
+
+def test_a_phrase_broken_over_a_line_is_still_found() -> None:
+    body = "Hi Sam,\n\nI hope this email\nfinds you well. We have been in this business for\nover 20 years.\n\nBest,\nAl"
+    found = {f.rule: f.quote for f in critique(Draft(body=body), llm="off").findings}
+    assert found.get("rapport.pleasantry", "").startswith("I hope this email\nfinds you well")
+    assert "empathy.boast" in found

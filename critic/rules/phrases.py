@@ -5,6 +5,7 @@ from __future__ import annotations
 from critic.analysis import Sentence
 from critic.findings import Finding, Severity
 from critic.lexicon import lexicon
+from critic.matcher import WRAPPED, irregular_spaces
 from critic.rules.context import Context
 from critic.rules.registry import PhrasePattern, Rule
 
@@ -36,8 +37,9 @@ def run_phrase_rule(rule: Rule, ctx: Context, severity: Severity) -> list[Findin
     if rule.first_touch and not ctx.first_touch:
         return []
     if rule.field == "subject":
-        return _match_spans(rule, ctx, severity, "subject", ctx.doc.subject, 0)
-    if not any(p.may_match(ctx.present) for p in rule.patterns):
+        subject = ctx.doc.subject
+        return _match_spans(rule, ctx, severity, "subject", subject, 0, irregular_spaces(subject))
+    if not any(p.may_match(ctx.present) or p.may_match(ctx.present, wrapped=True) for p in rule.patterns):
         return []
     findings: list[Finding] = []
     if rule.first_sentence:
@@ -48,6 +50,7 @@ def run_phrase_rule(rule: Rule, ctx: Context, severity: Severity) -> list[Findin
         candidates = list(ctx.analysis.sentences)
     for sentence in candidates:
         inside = sentence.needles
+        wrapped = WRAPPED in inside
         live = rule.live_patterns(inside)
         if not live:
             continue
@@ -57,7 +60,7 @@ def run_phrase_rule(rule: Rule, ctx: Context, severity: Severity) -> list[Findin
             continue
         if rule.span == "sentence":
             for pattern in live:
-                if pattern.regex.search(sentence.text):
+                if pattern.variant(wrapped)[1].search(sentence.text):
                     end = sentence.end
                     reps: tuple[str, ...] = ()
                     if pattern.replace is not None:
@@ -67,18 +70,18 @@ def run_phrase_rule(rule: Rule, ctx: Context, severity: Severity) -> list[Findin
                     findings.append(ctx.finding(rule, severity, sentence.start, end, replacements=reps))
                     break
         else:
-            findings.extend(_match_spans(rule, ctx, severity, "body", sentence.text, sentence.start, live))
+            findings.extend(_match_spans(rule, ctx, severity, "body", sentence.text, sentence.start, wrapped, live))
     return findings
 
 
 def _match_spans(
-    rule: Rule, ctx: Context, severity: Severity, field: str, text: str, base: int,
+    rule: Rule, ctx: Context, severity: Severity, field: str, text: str, base: int, wrapped: bool,
     patterns: tuple[PhrasePattern, ...] | None = None,
 ) -> list[Finding]:
     taken: list[tuple[int, int]] = []
     out: list[Finding] = []
     for pattern in rule.patterns if patterns is None else patterns:
-        for m in pattern.regex.finditer(text):
+        for m in pattern.variant(wrapped)[1].finditer(text):
             start, end = m.start(), m.end()
             while end > start and text[end - 1] in " \t,.;:":
                 end -= 1

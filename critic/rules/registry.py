@@ -10,7 +10,7 @@ from typing import Any
 
 from critic.findings import RUBRICS, Severity
 from critic.lexicon import load_yaml
-from critic.matcher import FLAGS, LIVE_MEMO_SIZE, Matcher, needles
+from critic.matcher import LIVE_MEMO_SIZE, WRAPPED, Item, Matcher, compile_both
 
 KINDS = ("phrase", "code")
 RULE_FILES = tuple(f"{rubric}.yaml" for rubric in RUBRICS)
@@ -28,10 +28,16 @@ class PhrasePattern:
     regex: re.Pattern[str]
     replace: str | None
     needles: frozenset[str] | None = None
+    wrapped: Item | None = None  # the same pattern with flexible spaces, for hard-wrapped text (see compile_both)
 
-    def may_match(self, present: frozenset[str]) -> bool:
+    def variant(self, wrapped: bool) -> Item:
+        """(needles, regex) to use on text whose spaces are irregular (`wrapped`) or plain."""
+        return self.wrapped if wrapped and self.wrapped else (self.needles, self.regex)
+
+    def may_match(self, present: frozenset[str], wrapped: bool = False) -> bool:
         """False only when this pattern cannot match a text holding just the needles `present`."""
-        return self.needles is None or not self.needles.isdisjoint(present)
+        need = self.variant(wrapped)[0]
+        return need is None or not need.isdisjoint(present)
 
 
 @dataclass(frozen=True)
@@ -66,7 +72,8 @@ class Rule:
         if live is None:
             if len(self._live) >= LIVE_MEMO_SIZE:
                 self._live.clear()
-            live = self._live[present] = tuple(p for p in self.patterns if p.may_match(present))
+            wrapped = WRAPPED in present
+            live = self._live[present] = tuple(p for p in self.patterns if p.may_match(present, wrapped))
         return live
 
 
@@ -74,7 +81,8 @@ def _patterns(raw: list[Any], default_replace: str | None) -> tuple[PhrasePatter
     out = []
     for item in raw:
         source, replace = (item["pattern"], item.get("replace", default_replace)) if isinstance(item, dict) else (item, default_replace)
-        out.append(PhrasePattern(re.compile(source, FLAGS), replace, needles(source)))
+        (need, regex), wrapped = compile_both(source)
+        out.append(PhrasePattern(regex, replace, need, wrapped))
     return tuple(out)
 
 
