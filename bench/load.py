@@ -6,7 +6,12 @@ over keep-alive HTTP/1.1 connections from client threads, and runs the same draf
 stopped at the end. Only 127.0.0.1 is ever contacted.
 
     .venv/bin/python bench/load.py                      # waitress, 1/8/32 clients
+    .venv/bin/python bench/load.py --client wrk         # the load from wrk (Debian's `wrk`), not Python threads
     .venv/bin/python bench/load.py --server gunicorn --workers 2
+
+The Python client threads share one GIL and the machine's cores with the server, so on a small machine they
+cap what they can measure; wrk is written in C and leaves nearly all of the CPU to the server. wrk runs each
+level for --duration seconds (its own bound; --requests does not apply) and reports non-2xx answers as errors.
 """
 
 from __future__ import annotations
@@ -17,11 +22,13 @@ import json
 import os
 import random
 import re
+import shutil
 import signal
 import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -125,6 +132,40 @@ def _client(port: int, bodies: list[bytes], deadline: float, budget: list[int], 
     conn.close()
 
 
+_WRK_SCRIPT = """
+local bodies = {%s}
+local i = 0
+request = function()
+  i = i %% #bodies + 1
+  return wrk.format("POST", "/v1/critique", {["Content-Type"] = "application/json"}, bodies[i])
+end
+done = function(summary, latency, requests)
+  io.write(string.format("WRK %%d %%d %%.1f %%.1f %%.1f\\n", summary.requests,
+    summary.errors.status + summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout,
+    latency:percentile(50), latency:percentile(99), latency.mean))
+end
+"""
+
+
+def run_wrk(port: int, drafts: list[dict[str, str]], clients: int, duration: float) -> dict[str, float]:
+    """One level driven by wrk: `clients` keep-alive connections for `duration` seconds."""
+    bodies = ",".join("[==[" + json.dumps(d) + "]==]" for d in drafts)
+    with tempfile.TemporaryDirectory() as tmp:
+        script = Path(tmp) / "critique.lua"
+        script.write_text(_WRK_SCRIPT % bodies, encoding="utf-8")
+        cmd = ["wrk", "-t", str(min(clients, 2)), "-c", str(clients), "-d", f"{max(1, round(duration))}s",
+               "--timeout", "30s", "-s", str(script), f"http://{HOST}:{port}"]
+        t0 = time.perf_counter()
+        out = subprocess.run(cmd, capture_output=True, text=True, timeout=duration + 60, check=True).stdout
+        wall = time.perf_counter() - t0
+    line = next(x for x in out.splitlines() if x.startswith("WRK "))
+    done, errors, p50_us, p99_us, mean_us = (float(v) for v in line.split()[1:])
+    rps = re.search(r"Requests/sec:\s+([\d.]+)", out)
+    return {"clients": clients, "requests": int(done - errors), "errors": int(errors),
+            "rps": round(float(rps.group(1)) if rps else done / wall, 1),
+            "p50_ms": round(p50_us / 1000, 2), "p99_ms": round(p99_us / 1000, 2), "mean_ms": round(mean_us / 1000, 2)}
+
+
 def _summary(latencies: list[float], wall: float, errors: int) -> dict[str, float]:
     lat = sorted(latencies)
     pct = (lambda q: lat[min(len(lat) - 1, int(q * len(lat)))] * 1000) if lat else (lambda q: float("nan"))
@@ -179,17 +220,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--levels", default="1,8,32", help="comma-separated client counts")
     parser.add_argument("--requests", type=int, default=3000, help="at most this many requests per level")
     parser.add_argument("--duration", type=float, default=15.0, help="at most this many seconds per level")
+    parser.add_argument("--client", choices=("python", "wrk"), default="python",
+                        help="load generator: Python threads (no install) or wrk (Debian package wrk)")
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
     args = parser.parse_args(argv)
+    if args.client == "wrk" and not shutil.which("wrk"):
+        parser.error("--client wrk needs wrk on PATH (apt-get install wrk)")
     drafts = make_drafts()
     words = statistics.fmean(len(re.findall(r"\S+", d["body"])) for d in drafts)
     proc, port = start_server(args.server, args.workers, args.worker_class)
     results: dict[str, object] = {"server": args.server, "workers": args.workers, "worker_class": args.worker_class, "cores": os.cpu_count(),
-                                  "draft_words": round(words), "levels": []}
+                                  "client": args.client, "draft_words": round(words), "levels": []}
     try:
         run_level(port, drafts, 2, 20, 10)  # warm the connections and the workers
         for clients in (int(c) for c in args.levels.split(",")):
-            results["levels"].append(run_level(port, drafts, clients, args.requests, args.duration))  # type: ignore[union-attr]
+            level = (run_wrk(port, drafts, clients, args.duration) if args.client == "wrk"
+                     else run_level(port, drafts, clients, args.requests, args.duration))
+            results["levels"].append(level)  # type: ignore[union-attr]
     finally:
         proc.send_signal(signal.SIGTERM)
         try:
@@ -204,7 +251,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         print(json.dumps(results, indent=2))
     else:
-        print(f"server={args.server} workers={args.workers or 'default'} cores={results['cores']} "
+        print(f"server={args.server} workers={args.workers or 'default'} cores={results['cores']} client={args.client} "
               f"draft≈{results['draft_words']} words")
         print(f"{'clients':>8} {'requests':>9} {'errors':>7} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8}")
         for lv in [*results["levels"], {**results["in_process"], "clients": "in-proc"}]:  # type: ignore[misc]

@@ -20,3 +20,14 @@ def test_load_script_runs_twenty_requests():
     assert level["rps"] > 0 and level["p99_ms"] >= level["p50_ms"] > 0
     assert report["in_process"]["requests"] == 20
     assert 100 <= report["draft_words"] <= 200
+
+
+def test_load_script_drives_wrk():
+    """The same run with wrk as the load generator (.ci/run installs Debian's wrk)."""
+    done = subprocess.run([sys.executable, str(ROOT / "bench" / "load.py"), "--client", "wrk", "--levels", "2",
+                           "--requests", "20", "--duration", "2", "--json"], cwd=ROOT, capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    level = json.loads(done.stdout)["levels"][0]
+    assert level["clients"] == 2 and level["requests"] > 0 and level["errors"] == 0
+    assert level["rps"] > 0 and level["p99_ms"] >= level["p50_ms"] > 0
