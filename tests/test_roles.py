@@ -1,0 +1,41 @@
+"""Sentence roles for the cases the role lists were written for, each with a near miss that must not count."""
+
+from __future__ import annotations
+
+import pytest
+
+from critic.analysis import analyse
+from critic.document import Draft, normalise
+
+
+def _roles(sentence: str) -> tuple[str, ...]:
+    # A greeting first, so the sentence under test is judged as body text, not as an opening line.
+    sentences = analyse(normalise(Draft(body=f"Hi Sam,\n\n{sentence}"))).sentences
+    return sentences[-1].roles
+
+
+@pytest.mark.parametrize(
+    ("sentence", "role"),
+    [
+        ("We just published a free set of printable temperature logs and cooling charts.", "value"),
+        ("You can download them without signing up: example.com/logs", "value"),
+        ("The base salary is $140,000 plus equity.", "value"),
+        ("The day rate is $900 for the first month.", "value"),
+        ("I told him you'd be happy to give him 30 minutes this week.", "ask"),
+        ("Do you have 15 minutes on Thursday?", "ask"),
+    ],
+)
+def test_role_is_found(sentence: str, role: str) -> None:
+    assert role in _roles(sentence)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "role"),
+    [
+        ("My engagement rate is 6.2% across both accounts.", "value"),  # a rate, but not money for the reader
+        ("We published our results in a press release.", "value"),  # not a resource for the reader
+        ("He gave me 30 minutes of great advice last year.", "ask"),
+    ],
+)
+def test_near_miss_is_not(sentence: str, role: str) -> None:
+    assert role not in _roles(sentence)
