@@ -210,15 +210,38 @@ def _roles(
     return tuple(roles), cost, kind, reader, sender
 
 
+_GREETED = re.compile(
+    r"^(?:hi|hello|hey|dear|hiya|howdy|greetings|good (?:morning|afternoon|evening))[ ,]+"
+    r"(?:(?:mr|mrs|ms|mx|dr|prof)\.?\s+)?((?-i:[A-Z])[\w'’-]+)",
+    re.IGNORECASE,
+)
+
+
+_MORE_GREETED = re.compile(r"\s(and|&)\s|[,/]\s*(?-i:[A-Z])", re.IGNORECASE)
+
+
+def _greeted_name(greeting: str, lex: Lexicon) -> tuple[str, ...]:
+    """The reader's name from "Hi Margaret," (nothing from "Hi there," or "Dear Hiring Manager,")."""
+    m = _GREETED.match(greeting)
+    if not m or m.group(1).lower() in lex.generic_addressees or _MORE_GREETED.search(greeting, m.end()):
+        return ()  # "Hi Paul and Derek": with two readers, a name is not "the" reader
+    return (m.group(1),)
+
+
+def _names_pattern(names: tuple[str, ...], greeted: tuple[str, ...] = ()) -> re.Pattern[str] | None:
+    """Mentions of the reader by name: names the writer gave match in any case, a greeted name only as written."""
+    parts = [rf"\b{re.escape(n)}\b" for n in names if n.strip()]
+    parts += [rf"\b(?-i:{re.escape(n)})\b" for n in greeted if n not in names]
+    return re.compile("|".join(parts), re.IGNORECASE) if parts else None
+
+
 def analyse(doc: Document, recipient_names: tuple[str, ...] = ()) -> Analysis:
     """Split the judged body into sentences and paragraphs, give each sentence its roles, and count."""
     body = doc.body
     lex = lexicon()  # load (and so register the needles of) every role pattern before scanning
     index = NeedleIndex(body)
     doc_needles = index.all()
-    names = re.compile("|".join(rf"\b{re.escape(n)}\b" for n in recipient_names if n.strip()), re.I) if any(
-        n.strip() for n in recipient_names
-    ) else None
+    names = _names_pattern(recipient_names)
     sentences: list[Sentence] = []
     paragraphs: list[tuple[int, int]] = []
     for rstart, rend in doc.judged:
@@ -239,6 +262,8 @@ def analyse(doc: Document, recipient_names: tuple[str, ...] = ()) -> Analysis:
                     text = body[sstart:send]
                     found = index.between(sstart, send)
                     roles, cost, kind, reader, sender = _roles(text, found, lex, not sentences, names)
+                    if not sentences and "greeting" in roles:
+                        names = _names_pattern(recipient_names, _greeted_name(text, lex)) or names
                     sentences.append(Sentence(
                         len(sentences), sstart, send, text, para_index, roles, cost, kind, reader, sender,
                         len(WORD.findall(text)), found,

@@ -49,6 +49,7 @@ class Lexicon:
     sender_markers: Matcher
     needs_question: Matcher
     specific_connection: Matcher
+    generic_addressees: frozenset[str] = frozenset()
 
 
 def _weighted(table: dict[int, list[str]]) -> tuple[tuple[int, Matcher], ...]:
@@ -81,5 +82,6 @@ def lexicon() -> Lexicon:
         sender_markers=Matcher(data["sender_markers"]),
         needs_question=Matcher(data["needs_question"]),
         specific_connection=Matcher(data["specific_connection"]),
+        generic_addressees=frozenset(str(w).lower() for w in data.get("generic_addressees") or ()),
     )
 

@@ -39,3 +39,21 @@ def test_role_is_found(sentence: str, role: str) -> None:
 )
 def test_near_miss_is_not(sentence: str, role: str) -> None:
     assert role not in _roles(sentence)
+
+
+def _last_roles(body: str) -> tuple[str, ...]:
+    return analyse(normalise(Draft(body=body))).sentences[-1].roles
+
+
+def test_the_greeted_name_is_the_reader() -> None:
+    assert "about_reader" in _last_roles("Hi Margaret,\n\nJo, Margaret has backed the reading program for years.")
+
+
+def test_two_greeted_names_make_no_single_reader() -> None:
+    body = "Hi Paul and Derek,\n\nDerek, Paul has backed the reading program for years."
+    assert "about_reader" not in _last_roles(body)
+
+
+@pytest.mark.parametrize("greeting", ["Hi there,", "Dear Hiring Manager,", "Hello team,"])
+def test_generic_greetings_name_nobody(greeting: str) -> None:
+    assert "about_reader" not in _last_roles(f"{greeting}\n\nThere, Hiring and Team have backed our program since 2019.")
