@@ -31,3 +31,20 @@ def test_brochure_claims_keep_the_warning() -> None:
 def test_explicit_relevel_still_wins() -> None:
     found = critique(Draft(body=GROUNDED), llm="off", rules={"empathy.sender_centred": "error"}).findings
     assert [f.severity for f in found if f.rule == "empathy.sender_centred"] == [Severity.ERROR]
+
+
+GIFT = (
+    "Hi Tomás,\n\nThe flaky Windows test in #412 comes from the temp dir not being released before cleanup. "
+    "I opened a PR with a two-line fix and a regression test. No reply needed.\n\nCheers,\nAna"
+)
+
+
+def test_a_gift_with_nothing_asked_is_not_reader_absent() -> None:
+    rules = {f.rule for f in critique(Draft(body=GIFT), llm="off").findings}
+    assert "empathy.reader_absent" not in rules
+
+
+def test_the_same_text_with_an_ask_is() -> None:
+    body = GIFT.replace("No reply needed.", "Can we get on a call on Thursday to discuss our consulting rates?")
+    rules = {f.rule for f in critique(Draft(body=body), llm="off").findings}
+    assert "empathy.reader_absent" in rules

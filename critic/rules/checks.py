@@ -197,6 +197,8 @@ def reader_absent(rule: Rule, ctx: Context, sev: Severity) -> list[Finding]:
     content = _topic_sentences(ctx)
     if len(content) < 3 or any(s.reader for s in content):
         return []
+    if any("value" in s.roles for s in content) and not _asks(ctx, min_cost=0.0):
+        return []  # a fix or insight handed over with nothing asked back is for the reader, pronouns or not
     return [ctx.at_sentence(rule, sev, content[0])]
 
 
