@@ -34,6 +34,7 @@ _QUANTITY = re.compile(
     re.IGNORECASE,
 )
 _MIN_DATA_WORDS = 7
+_REPLY_COST = 1.0
 _THANKS = re.compile(r"^(thanks|thank you|many thanks)\b", re.IGNORECASE)
 # A sign-off run into the name on one line: "Warm regards, Rajesh Gupta".
 _INLINE_SIGN_OFF = re.compile(
@@ -178,6 +179,8 @@ def _roles(
             break
     if cost and _THANKS.match(text) and not text.rstrip().endswith("?"):
         cost, kind = 0.0, ""  # "Thanks for the time on Thursday." thanks; it asks for nothing
+    elif kind == "meeting" and lex.conditional_meeting.search(text, low):
+        cost, kind = _REPLY_COST, "reply"  # the meeting waits for the reader's yes; the ask now is a reply
     if cost and "pleasantry" not in roles:
         roles.append("ask")
     else:

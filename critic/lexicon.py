@@ -49,6 +49,7 @@ class Lexicon:
     sender_markers: Matcher
     needs_question: Matcher
     specific_connection: Matcher
+    conditional_meeting: Matcher = Matcher()
     generic_addressees: frozenset[str] = frozenset()
 
 
@@ -82,6 +83,7 @@ def lexicon() -> Lexicon:
         sender_markers=Matcher(data["sender_markers"]),
         needs_question=Matcher(data["needs_question"]),
         specific_connection=Matcher(data["specific_connection"]),
+        conditional_meeting=Matcher(data.get("conditional_meeting") or []),
         generic_addressees=frozenset(str(w).lower() for w in data.get("generic_addressees") or ()),
     )
 

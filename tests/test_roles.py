@@ -57,3 +57,17 @@ def test_two_greeted_names_make_no_single_reader() -> None:
 @pytest.mark.parametrize("greeting", ["Hi there,", "Dear Hiring Manager,", "Hello team,"])
 def test_generic_greetings_name_nobody(greeting: str) -> None:
     assert "about_reader" not in _last_roles(f"{greeting}\n\nThere, Hiring and Team have backed our program since 2019.")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "kind"),
+    [
+        ("If you're interested, just reply and I'll set up a chat with the hiring manager.", "reply"),
+        ("I'd love to set up a chat with the hiring manager.", "meeting"),
+        # A named slot stays a slot, condition or not.
+        ("If you're interested, reply and let's meet Tuesday at 2pm.", "meeting_slot"),
+    ],
+)
+def test_a_meeting_that_waits_for_a_yes_asks_only_for_a_reply(sentence: str, kind: str) -> None:
+    last = analyse(normalise(Draft(body=f"Hi Sam,\n\n{sentence}"))).sentences[-1]
+    assert last.ask_kind == kind
