@@ -39,7 +39,7 @@ def run_phrase_rule(rule: Rule, ctx: Context, severity: Severity) -> list[Findin
     if rule.field == "subject":
         subject = ctx.doc.subject
         return _match_spans(rule, ctx, severity, "subject", subject, 0, irregular_spaces(subject))
-    if not any(p.may_match(ctx.present) or p.may_match(ctx.present, wrapped=True) for p in rule.patterns):
+    if not rule.patterns or not rule.may_match(ctx.present):
         return []
     findings: list[Finding] = []
     if rule.first_sentence:

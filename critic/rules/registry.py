@@ -65,6 +65,17 @@ class Rule:
     _live: dict[frozenset[str], tuple[PhrasePattern, ...]] = dataclasses.field(
         default_factory=dict, init=False, compare=False, repr=False
     )
+    # The needles one of which any match of any pattern (either variant) holds; None when a pattern has none.
+    gate: frozenset[str] | None = dataclasses.field(default=None, init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        every = [need for p in self.patterns for need in (p.needles, p.variant(True)[0])]
+        if every and all(need is not None for need in every):
+            object.__setattr__(self, "gate", frozenset().union(*every))  # frozen: set once, here
+
+    def may_match(self, present: frozenset[str]) -> bool:
+        """False only when no pattern can match anywhere in a text holding just the needles `present`."""
+        return self.gate is None or not self.gate.isdisjoint(present)
 
     def live_patterns(self, present: frozenset[str]) -> tuple[PhrasePattern, ...]:
         """The patterns that can match a sentence holding the needles `present`, remembered per set (see Matcher)."""
