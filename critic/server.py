@@ -12,6 +12,7 @@ private temporary directory unless PROMETHEUS_MULTIPROC_DIR names one); rate-lim
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import shutil
@@ -111,6 +112,11 @@ def _serve(create_app: Callable[..., Flask], host: str, port: int, processes: in
     except (RuntimeError, ValueError) as exc:
         print(f"critic: {exc}", file=sys.stderr)
         return EXIT_CONFIG
+    # Everything loaded so far (rules, lexicon, pronunciation table, the app) lives as long as the process: moved
+    # out of the collector's sight, full collections walk only per-request objects, and the forked workers keep
+    # sharing those pages instead of copying them when the collector touches them.
+    gc.collect()
+    gc.freeze()
     try:
         sock = _listen(host, port)
     except OSError as exc:
