@@ -19,17 +19,22 @@ access_log = logging.getLogger("critic.access")
 ops = Blueprint("ops", __name__)
 DEFAULT_MAX_BYTES = 100 * 1024
 DEFAULT_RATE_LIMIT = "600/minute"
+RATE_LIMIT_OFF = frozenset({"off", "none", "0"})
 _WARM_DRAFT = Draft(subject="Quick question", body="Hi Sam, I read your post on hiring. Would a short note help?")
 
 
 def settings_from_env(env: dict[str, str] | None = None) -> dict[str, Any]:
     """Configuration from CRITIC_* environment variables."""
     env = dict(os.environ if env is None else env)
+    rate_limit = (env.get("CRITIC_RATE_LIMIT") or DEFAULT_RATE_LIMIT).strip()
+    # "off" when the load balancer enforces the limits: the in-process limiter costs about a fifth of throughput.
+    limited = rate_limit.lower() not in RATE_LIMIT_OFF
     return {
         "MAX_CONTENT_LENGTH": int(env.get("CRITIC_MAX_BYTES") or DEFAULT_MAX_BYTES),
         "API_KEYS": env.get("CRITIC_API_KEYS", ""),
         "CORS_ORIGINS": env.get("CRITIC_CORS_ORIGINS", ""),
-        "RATE_LIMIT": env.get("CRITIC_RATE_LIMIT") or DEFAULT_RATE_LIMIT,
+        "RATE_LIMIT": rate_limit if limited else DEFAULT_RATE_LIMIT,
+        "RATELIMIT_ENABLED": limited,
         "ADDIN_DIR": str(static.default_addin_dir()),
     }
 

@@ -109,7 +109,7 @@ def install(app: Flask) -> Limiter:
     if origins:
         CORS(app, resources={r"/v1/*": {"origins": list(origins)}},
              allow_headers=["Content-Type", "Authorization", "X-API-Key", "X-Request-ID"],
-             expose_headers=["X-Request-ID", "Retry-After", "RateLimit-Limit", "RateLimit-Remaining"],
+             expose_headers=["X-Request-ID", "Retry-After", "X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset"],
              methods=["POST", "OPTIONS"], max_age=600)
     # One budget per key (or address) across the whole API; probes, docs and the panel's files are not limited.
     limiter = Limiter(rate_key, app=app, application_limits=[app.config["RATE_LIMIT"]], storage_uri="memory://",

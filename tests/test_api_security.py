@@ -24,7 +24,10 @@ def test_cors_allows_only_listed_origins(make_app):
     client = make_app(CORS_ORIGINS=f"{ORIGIN}, https://other.example.com").test_client()
     ok = client.post("/v1/critique", json=DRAFT, headers={"Origin": ORIGIN})
     assert ok.headers["Access-Control-Allow-Origin"] == ORIGIN
-    assert "X-Request-ID" in ok.headers["Access-Control-Expose-Headers"]
+    exposed = {h.strip() for h in ok.headers["Access-Control-Expose-Headers"].split(",")}
+    # Every header a browser client may need to read is exposed under the name the service actually sends.
+    assert {"X-Request-ID", "Retry-After"} <= exposed
+    assert {h for h in ok.headers.keys() if h.startswith("X-RateLimit-")} <= exposed
     denied = client.post("/v1/critique", json=DRAFT, headers={"Origin": "https://evil.example.com"})
     assert "Access-Control-Allow-Origin" not in denied.headers
     pre = client.options("/v1/critique", headers={"Origin": ORIGIN, "Access-Control-Request-Method": "POST",
@@ -85,6 +88,26 @@ def test_rate_limit_answers_429_with_retry_after(make_app):
     assert int(resp.headers["Retry-After"]) >= 1
     assert resp.get_json()["type"].endswith("rate-limited")
     assert client.get("/healthz").status_code == 200  # probes are never limited
+
+
+@pytest.mark.parametrize("value", ["off", "OFF", "none", "0"])
+def test_rate_limit_can_be_left_to_the_load_balancer(monkeypatch, value):
+    from critic.app import create_app
+
+    monkeypatch.setenv("CRITIC_RATE_LIMIT", value)
+    client = create_app({"WARM": False}).test_client()
+    assert [client.post("/v1/critique", json=DRAFT).status_code for _ in range(5)] == [200] * 5
+    assert "X-RateLimit-Limit" not in client.post("/v1/critique", json=DRAFT).headers
+
+
+def test_a_rate_limit_from_the_environment_applies(monkeypatch):
+    from critic.app import create_app
+
+    monkeypatch.setenv("CRITIC_RATE_LIMIT", "2/minute")
+    client = create_app({"WARM": False}).test_client()
+    first = client.post("/v1/critique", json=DRAFT)
+    assert first.headers["X-RateLimit-Limit"] == "2"
+    assert [client.post("/v1/critique", json=DRAFT).status_code for _ in range(2)] == [200, 429]
 
 
 def test_rate_limits_are_per_key(make_app):
