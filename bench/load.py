@@ -86,9 +86,10 @@ def _wait_healthy(port: int, proc: subprocess.Popen, timeout: float = 60) -> Non
     raise RuntimeError("server did not become healthy")
 
 
-def start_server(kind: str, workers: int | None, worker_class: str = "sync") -> tuple[subprocess.Popen, int]:
+def start_server(kind: str, workers: int | None, worker_class: str = "sync",
+                 rate_limit: str = "100000000/minute") -> tuple[subprocess.Popen, int]:
     """Start waitress (`critic serve`) or gunicorn on a free loopback port; return the process and the port."""
-    env = {**os.environ, "CRITIC_RATE_LIMIT": "100000000/minute", "CRITIC_LOG_LEVEL": "WARNING"}
+    env = {**os.environ, "CRITIC_RATE_LIMIT": rate_limit, "CRITIC_LOG_LEVEL": "WARNING"}
     env.pop("CRITIC_API_KEYS", None)
     port = _free_port()
     if kind == "gunicorn":
@@ -222,15 +223,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--duration", type=float, default=15.0, help="at most this many seconds per level")
     parser.add_argument("--client", choices=("python", "wrk"), default="python",
                         help="load generator: Python threads (no install) or wrk (Debian package wrk)")
+    parser.add_argument("--rate-limit", default="100000000/minute",
+                        help="CRITIC_RATE_LIMIT for the server: a limit that never binds (the limiter still runs), or off")
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
     args = parser.parse_args(argv)
     if args.client == "wrk" and not shutil.which("wrk"):
         parser.error("--client wrk needs wrk on PATH (apt-get install wrk)")
     drafts = make_drafts()
     words = statistics.fmean(len(re.findall(r"\S+", d["body"])) for d in drafts)
-    proc, port = start_server(args.server, args.workers, args.worker_class)
+    proc, port = start_server(args.server, args.workers, args.worker_class, args.rate_limit)
     results: dict[str, object] = {"server": args.server, "workers": args.workers, "worker_class": args.worker_class, "cores": os.cpu_count(),
-                                  "client": args.client, "draft_words": round(words), "levels": []}
+                                  "client": args.client, "rate_limit": args.rate_limit, "draft_words": round(words),
+                                  "levels": []}
     try:
         run_level(port, drafts, 2, 20, 10)  # warm the connections and the workers
         for clients in (int(c) for c in args.levels.split(",")):
@@ -252,6 +256,7 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(results, indent=2))
     else:
         print(f"server={args.server} workers={args.workers or 'default'} cores={results['cores']} client={args.client} "
+              f"rate_limit={args.rate_limit} "
               f"draft≈{results['draft_words']} words")
         print(f"{'clients':>8} {'requests':>9} {'errors':>7} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8}")
         for lv in [*results["levels"], {**results["in_process"], "clients": "in-proc"}]:  # type: ignore[misc]
