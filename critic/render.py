@@ -53,7 +53,8 @@ def render_text(result: dict[str, Any], path: str, colour: bool) -> str:
         where = f["field"] if f["field"] == "subject" else f"line {text['body'].count(chr(10), 0, f['start']) + 1}"
         lines.append(f"{n:>3}. {tag} {bold(f['rule'])} ({where}): {f['message']}")
         if f["quote"]:
-            lines.append(f"     “{f['quote'].strip()}”")
+            quote = " ".join(f["quote"].split())  # a wrapped quote reads as the one phrase it is
+            lines.append(f"     “{quote}”")
         lines.append(dim(f"     why: {f['why']}"))
         for rep in f["replacements"]:
             lines.append(f"     → {rep!r}" if rep else "     → delete it")

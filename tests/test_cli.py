@@ -24,6 +24,14 @@ def test_text_format_marks_the_flagged_words(capsys: pytest.CaptureFixture[str])
     assert "roles: G" in out
 
 
+def test_a_hard_wrapped_template_is_judged_and_quoted_as_phrases(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    wrapped = tmp_path / "wrapped.txt"
+    wrapped.write_text("Hi Sam,\n\nI hope this email\nfinds you well. We are the leading provider of\ncloud backups.\n\nBest,\nAl\n")
+    main(["check", "--colour", "never", str(wrapped)])
+    out = capsys.readouterr().out
+    assert "rapport.pleasantry" in out and "“I hope this email finds you well.”" in out
+
+
 def test_colour_on_a_terminal(capsys: pytest.CaptureFixture[str]) -> None:
     main(["check", "--colour", "always", str(PUSHY)])
     assert "\033[" in capsys.readouterr().out
