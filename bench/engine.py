@@ -15,13 +15,12 @@ import sys
 import time
 from pathlib import Path
 
+from critic.ingest.files import corpus_draft
+from critic.model import Draft
+from critic.pipeline import critique
+
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests"))
-
-from test_corpus import CORPUS, corpus_draft  # noqa: E402
-
-from critic.document import Draft  # noqa: E402
-from critic.engine import critique  # noqa: E402
+CORPUS = sorted((ROOT / "tests/data/corpus").glob("*.txt"))
 
 TYPICAL = (
     "Hi Sarah,\n\nI hope this email finds you well! I saw your post about scaling the support team at Acme from "

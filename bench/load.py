@@ -94,7 +94,7 @@ def start_server(kind: str, workers: int | None, worker_class: str = "sync",
     port = _free_port()
     if kind == "gunicorn":
         cmd = [sys.executable, "-m", "gunicorn", "-w", str(workers or os.cpu_count() or 2), "-b", f"{HOST}:{port}",
-               "-k", worker_class, "--threads", "2", "--log-level", "warning", "--preload", "critic.app:create_app()"]
+               "-k", worker_class, "--threads", "2", "--log-level", "warning", "--preload", "critic.service.app:create_app()"]
     else:
         cmd = [sys.executable, "-m", "critic", "serve", "--host", HOST, "--port", str(port)]
         if workers:
@@ -193,10 +193,11 @@ def run_level(port: int, drafts: list[dict[str, str]], clients: int, requests: i
 
 
 def run_in_process(drafts: list[dict[str, str]], requests: int, duration: float) -> dict[str, float]:
-    """The same drafts through `critique(...).to_dict()` and json.dumps, in this process, one at a time."""
+    """The same drafts through `to_wire(critique(...))` and json.dumps, in this process, one at a time."""
     sys.path.insert(0, str(ROOT))
-    from critic.document import Draft
-    from critic.engine import critique
+    from critic.model import Draft
+    from critic.pipeline import critique
+    from critic.wire import to_wire
 
     for d in drafts:  # warm up, as the server's warm-up and its first levels do
         critique(Draft(body=d["body"], subject=d["subject"]), llm="off")
@@ -208,7 +209,7 @@ def run_in_process(drafts: list[dict[str, str]], requests: int, duration: float)
             break
         d = drafts[i % len(drafts)]
         s = time.perf_counter()
-        json.dumps(critique(Draft(body=d["body"], subject=d["subject"]), llm="off").to_dict())
+        json.dumps(to_wire(critique(Draft(body=d["body"], subject=d["subject"]), llm="off")))
         latencies.append(time.perf_counter() - s)
     return {"clients": 1, **_summary(latencies, time.perf_counter() - t0, 0)}
 

@@ -2,6 +2,6 @@
 
 import sys
 
-from critic.cli import main
+from critic.cli.main import main
 
 sys.exit(main())

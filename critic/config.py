@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from critic.findings import Severity
+from critic.model import Severity
 
 OFF = "off"
 CONFIG_ENV = "CRITIC_CONFIG"

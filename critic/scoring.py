@@ -1,7 +1,7 @@
 """Rubric scores and the overall score; every point deducted comes from one finding.
 
-Each rubric starts at 100 and loses each of its findings' penalty (suggestion 5, warning 25, error 40,
-set in rules/context.py), floored at 0. `overall` is the weighted mean of the five rubrics with the
+Each rubric starts at 100 and loses each of its findings' penalty (suggestion 5, warning 25, error 40:
+`PENALTY`, the only place points are decided), floored at 0. `overall` is the weighted mean of the five rubrics with the
 weights below: the exchange (value first, imposition) weighs most because it decides whether a
 stranger replies at all; empathy next; rapport and clarity polish what is there.
 """
@@ -9,9 +9,8 @@ stranger replies at all; empathy next; rapport and clarity polish what is there.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 
-from critic.findings import RUBRICS, Finding, finding_id
+from critic.model import RUBRICS, Finding, Scores, Severity
 
 WEIGHTS: dict[str, float] = {
     "value_first": 0.25,
@@ -20,17 +19,9 @@ WEIGHTS: dict[str, float] = {
     "rapport": 0.15,
     "clarity": 0.15,
 }
+PENALTY: dict[Severity, int] = {Severity.SUGGESTION: 5, Severity.WARNING: 25, Severity.ERROR: 40}
 assert set(WEIGHTS) == set(RUBRICS) and abs(sum(WEIGHTS.values()) - 1.0) < 1e-9
 
-
-@dataclass(frozen=True)
-class Scores:
-    """Per-rubric scores, the overall score, and the deductions behind them."""
-
-    rubric: dict[str, int]
-    overall: int
-    deductions: dict[str, list[dict[str, object]]]
-    flagged: dict[str, bool]
 
 
 def score(findings: list[Finding] | tuple[Finding, ...], adjustments: Mapping[str, int] | None = None) -> Scores:
@@ -40,8 +31,7 @@ def score(findings: list[Finding] | tuple[Finding, ...], adjustments: Mapping[st
     for f in findings:
         if f.rubric not in deductions:
             continue
-        if f.penalty:
-            deductions[f.rubric].append({"finding": finding_id(f), "rule": f.rule, "points": f.penalty})
+        deductions[f.rubric].append({"finding": f.id, "rule": f.rule, "points": PENALTY[f.severity]})
         flagged[f.rubric] = flagged[f.rubric] or f.flags
     for rubric, points in (adjustments or {}).items():
         if rubric in deductions and points:
@@ -49,3 +39,8 @@ def score(findings: list[Finding] | tuple[Finding, ...], adjustments: Mapping[st
     rubric = {r: min(100, max(0, 100 - sum(int(d["points"]) for d in deductions[r]))) for r in RUBRICS}  # type: ignore[call-overload]
     overall = round(sum(WEIGHTS[r] * rubric[r] for r in RUBRICS))
     return Scores(rubric, overall, deductions, flagged)
+
+
+def penalty(severity: Severity) -> int:
+    """The points a finding of this severity costs its rubric."""
+    return PENALTY[severity]

@@ -7,12 +7,10 @@ the finding's `field`; `start_utf16`/`end_utf16` count UTF-16 code units (JavaSc
 from __future__ import annotations
 
 from bisect import bisect_left
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from critic.findings import Finding, finding_id
-
-if TYPE_CHECKING:
-    from critic.engine import Critique, Strength
+from critic.model import Critique, Finding, Strength
+from critic.scoring import penalty
 
 WIRE_VERSION = "1"
 OFFSET_UNITS = {"start/end": "unicode code points", "start_utf16/end_utf16": "UTF-16 code units"}
@@ -37,7 +35,7 @@ def span(start: int, end: int, conv: OffsetConverter) -> dict[str, int]:
 def finding_to_dict(f: Finding, conv: OffsetConverter) -> dict[str, Any]:
     """One finding."""
     out: dict[str, Any] = {
-        "id": finding_id(f),
+        "id": f.id,
         "rubric": f.rubric,
         "rule": f.rule,
         "severity": f.severity.label,
@@ -48,7 +46,7 @@ def finding_to_dict(f: Finding, conv: OffsetConverter) -> dict[str, Any]:
         "why": f.why,
         "replacements": list(f.replacements),
         "source": f.source,
-        "penalty": f.penalty,
+        "penalty": penalty(f.severity),
     }
     out.update(dict(f.extra))
     return out
@@ -59,7 +57,7 @@ def strength_to_dict(s: Strength, conv: OffsetConverter) -> dict[str, Any]:
     return {"rubric": s.rubric, "kind": s.kind, "field": "body", **span(s.start, s.end, conv), "quote": s.quote, "message": s.message}
 
 
-def critique_to_dict(c: Critique) -> dict[str, Any]:
+def to_wire(c: Critique) -> dict[str, Any]:
     """The whole critique in its wire form."""
     doc, analysis = c.document, c.analysis
     convs = {"subject": OffsetConverter(doc.subject), "body": OffsetConverter(doc.body)}

@@ -10,7 +10,7 @@ def make_app(monkeypatch):
     """A factory for service apps with test settings; the environment cannot leak in."""
     for name in ("CRITIC_API_KEYS", "CRITIC_CORS_ORIGINS", "CRITIC_RATE_LIMIT", "CRITIC_MAX_BYTES", "CRITIC_ADDIN_DIR"):
         monkeypatch.delenv(name, raising=False)
-    from critic.app import create_app
+    from critic.service.app import create_app
 
     def make(**config):
         return create_app({"RATE_LIMIT": "100000/minute", **config})

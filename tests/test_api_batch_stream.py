@@ -7,7 +7,7 @@ import json
 import pytest
 
 import critic.llm as llm_stage
-from critic.schemas import BatchResponse, CritiqueResponse
+from critic.service.schemas import BatchResponse, CritiqueResponse
 
 GOOD = {"subject": "Your hiring post", "body": "Sarah, your post on hiring was sharp. Want my two-page notes?"}
 
@@ -84,12 +84,12 @@ def test_stream_sends_heuristic_then_final(client):
 def test_stream_marks_pending_when_an_llm_step_follows(client, monkeypatch):
     seen = {}
 
-    def fake_enrich(result, mode):
+    def fake_judge(result, mode, rejudge):
         seen["mode"] = mode
-        return result.with_findings(result.findings, {"status": "ok", "model": "test"})
+        return llm_stage.LLMVerdict({"status": "ok", "model": "test"}, result.findings)
 
     monkeypatch.setattr(llm_stage, "backend_state", lambda: {"configured": True, "model": "test"})
-    monkeypatch.setattr(llm_stage, "enrich", fake_enrich)
+    monkeypatch.setattr(llm_stage, "judge", fake_judge)
     events = parse_sse(client.post("/v1/critique/stream", json={**GOOD, "llm": "on"}).get_data(as_text=True))
     assert events[0][1]["llm"]["status"] == "pending"
     assert events[1][1]["llm"] == {"status": "ok", "model": "test"}
@@ -99,10 +99,10 @@ def test_stream_marks_pending_when_an_llm_step_follows(client, monkeypatch):
 
 
 def test_stream_reports_a_failing_llm_step_as_an_error_event(client, monkeypatch, caplog):
-    def broken(result, mode):
+    def broken(result, mode, rejudge):
         raise RuntimeError("model exploded on " + GOOD["body"])
 
-    monkeypatch.setattr(llm_stage, "enrich", broken)
+    monkeypatch.setattr(llm_stage, "judge", broken)
     events = parse_sse(client.post("/v1/critique/stream", json=GOOD).get_data(as_text=True))
     assert [e for e, _ in events] == ["heuristic", "error"]
     assert events[1][1]["status"] == 500 and events[1][1]["request_id"]

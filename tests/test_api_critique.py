@@ -6,9 +6,10 @@ import json
 
 import pytest
 
-from critic.document import Draft
-from critic.engine import critique
-from critic.schemas import CritiqueResponse
+from critic.model import Draft
+from critic.pipeline import critique
+from critic.service.schemas import CritiqueResponse
+from critic.wire import to_wire
 
 PUSHY = "Hope this finds you well! We are the leading provider. Do you have 30 minutes Thursday for a quick call?"
 
@@ -34,7 +35,7 @@ def test_critique_returns_the_engines_wire_form(client):
     resp = post(client, {"subject": "Quick question", "body": PUSHY, "llm": "off"})
     assert resp.status_code == 200 and resp.mimetype == "application/json"
     got = resp.get_json()
-    want = critique(Draft(body=PUSHY, subject="Quick question"), llm="off").to_dict()
+    want = to_wire(critique(Draft(body=PUSHY, subject="Quick question"), llm="off"))
     assert got == json.loads(json.dumps(want))
     CritiqueResponse.model_validate(got)
     assert got["llm"]["status"] == "off"
@@ -122,7 +123,7 @@ def test_oversize_body_is_413(client, make_app):
 
 
 def test_size_limit_from_environment(monkeypatch):
-    from critic.app import create_app
+    from critic.service.app import create_app
 
     monkeypatch.setenv("CRITIC_MAX_BYTES", "300")
     app = create_app({"WARM": False})

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import critic.api
 import critic.llm as llm_stage
-from critic.schemas import CritiqueRequest
+import critic.service.api
+from critic.service.schemas import CritiqueRequest
 
 DRAFT = {"body": "Sarah, your post on hiring was sharp. Want my notes?"}
 
@@ -95,7 +95,7 @@ def test_unexpected_errors_are_logged_and_answered_500(client, monkeypatch, capl
     def explode(*args, **kwargs):
         raise KeyError("boom")
 
-    monkeypatch.setattr(critic.api, "critique", explode)
+    monkeypatch.setattr(critic.service.api, "critique", explode)
     resp = client.post("/v1/critique", json=DRAFT, headers={"X-Request-ID": "trace-500"})
     assert resp.status_code == 500 and resp.mimetype == "application/problem+json"
     body = resp.get_json()
@@ -133,7 +133,7 @@ def test_missing_addin_folder_is_a_clear_404(make_app, tmp_path):
 
 
 def test_addin_dir_from_environment(monkeypatch, tmp_path):
-    from critic.app import create_app
+    from critic.service.app import create_app
 
     (tmp_path / "demo").mkdir()
     (tmp_path / "demo" / "index.html").write_text("<!doctype html><title>env demo</title>")
@@ -142,7 +142,7 @@ def test_addin_dir_from_environment(monkeypatch, tmp_path):
 
 
 def test_repository_addin_is_served_when_present(client):
-    from critic.static import default_addin_dir
+    from critic.service.static import default_addin_dir
 
     if (default_addin_dir() / "demo" / "index.html").is_file():
         assert client.get("/demo").status_code == 200

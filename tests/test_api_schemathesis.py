@@ -8,7 +8,7 @@ schemathesis = pytest.importorskip("schemathesis")
 from hypothesis import HealthCheck, settings  # noqa: E402
 from schemathesis.checks import negative_data_rejection, positive_data_acceptance  # noqa: E402
 
-from critic.app import create_app  # noqa: E402
+from critic.service.app import create_app  # noqa: E402
 
 app = create_app({"RATE_LIMIT": "1000000/minute", "API_KEYS": "", "CORS_ORIGINS": ""})
 schema = schemathesis.openapi.from_wsgi("/openapi.json", app)

@@ -7,8 +7,8 @@ import uuid
 
 import pytest
 
-import critic.api
-from critic.app import create_app
+import critic.service.api
+from critic.service.app import create_app
 
 DRAFT = {"body": "Sarah, your post on hiring was sharp. Want my notes?"}
 ORIGIN = "https://addin.example.com"
@@ -92,7 +92,7 @@ def test_rate_limit_answers_429_with_retry_after(make_app):
 
 @pytest.mark.parametrize("value", ["off", "OFF", "none", "0"])
 def test_rate_limit_can_be_left_to_the_load_balancer(monkeypatch, value):
-    from critic.app import create_app
+    from critic.service.app import create_app
 
     monkeypatch.setenv("CRITIC_RATE_LIMIT", value)
     client = create_app({"WARM": False}).test_client()
@@ -101,7 +101,7 @@ def test_rate_limit_can_be_left_to_the_load_balancer(monkeypatch, value):
 
 
 def test_a_rate_limit_from_the_environment_applies(monkeypatch):
-    from critic.app import create_app
+    from critic.service.app import create_app
 
     monkeypatch.setenv("CRITIC_RATE_LIMIT", "2/minute")
     client = create_app({"WARM": False}).test_client()
@@ -170,7 +170,7 @@ def test_draft_text_never_reaches_the_logs(make_app, caplog, monkeypatch):
     def explode(*args, **kwargs):
         raise ValueError(f"engine choked on {args[0].body!r}")
 
-    monkeypatch.setattr(critic.api, "critique", explode)
+    monkeypatch.setattr(critic.service.api, "critique", explode)
     crashed = client.post("/v1/critique", json={"body": body})
     assert crashed.status_code == 500 and crashed.mimetype == "application/problem+json"
     for _ in range(3):

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from critic.cli import main
+from critic.cli.main import main
 
 ROOT = Path(__file__).resolve().parents[1]
 PUSHY = ROOT / "examples" / "pushy.txt"

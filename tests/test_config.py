@@ -7,9 +7,8 @@ from pathlib import Path
 import pytest
 
 from critic.config import ConfigError, Overrides, load_file_overrides
-from critic.document import Draft
-from critic.engine import critique
-from critic.findings import Severity
+from critic.model import Draft, Severity
+from critic.pipeline import critique
 
 KNOWN = {"rapport.pleasantry", "rapport.small_talk", "clarity.length"}
 PUSHY = "Hope this finds you well! Happy Friday! We are the leading provider of CRM. Do you have 30 minutes Thursday?"

@@ -6,18 +6,13 @@ from pathlib import Path
 
 import pytest
 
-from critic.engine import critique
-from critic.inputs import draft_from_bytes
+from critic.ingest.files import corpus_draft
+from critic.pipeline import critique
+from critic.wire import to_wire
 
 CORPUS = sorted((Path(__file__).parent / "data" / "corpus").glob("*.txt"))
 
 
-def corpus_draft(path: Path):
-    """The email in a corpus file, without the file's source/licence header block."""
-    raw = path.read_bytes()
-    _, sep, email_part = raw.partition(b"\n---\n")
-    assert sep, f"{path.name} has no header separator"
-    return draft_from_bytes(email_part, path.name, ".txt")
 
 
 def test_corpus_is_complete() -> None:
@@ -26,7 +21,7 @@ def test_corpus_is_complete() -> None:
 
 @pytest.mark.parametrize("path", CORPUS, ids=lambda p: p.stem)
 def test_real_email_is_critiqued(path: Path) -> None:
-    result = critique(corpus_draft(path), llm="off").to_dict()
+    result = to_wire(critique(corpus_draft(path), llm="off"))
     assert 0 <= result["scores"]["overall"] <= 100
     for f in result["findings"]:
         assert result["text"][f["field"]][f["start"] : f["end"]] == f["quote"]

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from critic.document import Draft, DraftError, normalise, parse_text_file
-from critic.engine import critique
-from critic.inputs import draft_from_bytes
+from critic.ingest.document import normalise, parse_text_file
+from critic.ingest.files import draft_from_bytes
+from critic.model import Draft, DraftError
+from critic.pipeline import critique
+from critic.wire import to_wire
 
 
 def test_plain_text_is_kept_verbatim() -> None:
@@ -44,7 +46,7 @@ def test_gmail_quote_and_signature_are_excluded_not_lost() -> None:
     kinds = {x.kind: doc.body[x.start : x.end] for x in doc.excluded}
     assert kinds["signature"] == "Jo Park\nCEO"
     assert "Can you send it?" in kinds["quote"]
-    result = critique(Draft(body=html, format="html"), llm="off").to_dict()
+    result = to_wire(critique(Draft(body=html, format="html"), llm="off"))
     assert all("Can you send" not in s for s in (result["text"]["body"][s["start"] : s["end"]] for s in result["sentences"]))
 
 
@@ -64,7 +66,7 @@ def test_angle_quotes_and_dash_signature() -> None:
 
 def test_merge_tags_are_placeholders_never_findings() -> None:
     body = "Hi {{first_name}},\n\nI saw %COMPANY% is hiring in [City]. {!Contact.Title}s like you SHOULD read this."
-    result = critique(Draft(body=body), llm="off").to_dict()
+    result = to_wire(critique(Draft(body=body), llm="off"))
     tags = [p["text"] for p in result["placeholders"]]
     assert tags == ["{{first_name}}", "%COMPANY%", "[City]", "{!Contact.Title}"]
     for f in result["findings"]:
@@ -120,7 +122,7 @@ def test_hostile_inputs_are_fast_and_safe() -> None:
     ]
     for draft in cases:
         started = time.perf_counter()
-        result = critique(draft, llm="off").to_dict()
+        result = to_wire(critique(draft, llm="off"))
         assert time.perf_counter() - started < 10
         assert "alert" not in result["text"]["body"]
         for f in result["findings"]:

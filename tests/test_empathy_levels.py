@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from critic.document import Draft
-from critic.engine import critique
-from critic.findings import Severity
+from critic.model import Draft, Severity
+from critic.pipeline import critique
 
 GROUNDED = (
     "Hi Anne,\n\nI read in the Gazette that your bakery composts about 40 loaves a day at closing. "

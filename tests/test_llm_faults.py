@@ -11,8 +11,8 @@ import pytest
 from fake_openai import answer, completion, error, hang, serve
 
 import critic.llm
-from critic.document import Draft
-from critic.engine import critique
+from critic.model import Draft
+from critic.pipeline import critique
 
 BODY = "Hi Dana,\n\nHope you had a great weekend! We are the leading provider of analytics. Can we talk for 30 minutes?\n\nBest,\nLee"
 

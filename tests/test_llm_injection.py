@@ -6,9 +6,8 @@ from __future__ import annotations
 import pytest
 from fake_openai import answer, completion, draft_of, finding, serve
 
-from critic.document import Draft
-from critic.engine import critique
-from critic.findings import RUBRICS
+from critic.model import RUBRICS, Draft
+from critic.pipeline import critique
 
 CLEAN = (
     "Hi Priya,\n\nWe are a leading provider of analytics software. Our platform helps companies grow.\n\n"

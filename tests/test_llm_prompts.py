@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 import critic.llm
-from critic.llm.prompts import PROMPTS_DIR, PromptError, load_prompts
+from critic.llm.prompt_files import PROMPTS_DIR, PromptError, load_prompts
 
 ROOT = Path(__file__).resolve().parents[1]
 

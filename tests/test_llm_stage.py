@@ -9,10 +9,10 @@ import pytest
 from fake_openai import answer, clear_llm_env, completion, draft_of, finding, serve
 
 import critic.llm
-from critic.document import Draft
-from critic.engine import critique
-from critic.findings import Severity
-from critic.rules.context import PENALTY
+from critic.model import Draft, Severity
+from critic.pipeline import critique
+from critic.scoring import PENALTY
+from critic.wire import to_wire
 
 BODY = (
     "Hi {{first_name}},\n\n"
@@ -63,7 +63,7 @@ def test_ok_merges_anchored_findings_and_reports_usage(server) -> None:
     body = result.document.body
     assert all((result.document.subject if f.field == "subject" else body)[f.start:f.end] == f.quote for f in result.findings)
     assert result.scores.rubric["value_first"] < heuristic.scores.rubric["value_first"]
-    wire = result.to_dict()
+    wire = to_wire(result)
     assert wire["llm"]["status"] == "ok" and any(f["source"] == "llm" for f in wire["findings"])
     json.dumps(wire)
 
@@ -95,11 +95,11 @@ def test_a_model_finding_on_a_heuristic_span_merges_and_the_higher_severity_wins
     ])))
     result = run("on")
     merged = next(f for f in result.findings if f.rule == "rapport.pleasantry")
-    assert merged.source == "heuristic" and merged.severity.label == "error" and merged.penalty == PENALTY[Severity.ERROR]
+    assert merged.source == "heuristic" and merged.severity.label == "error" and PENALTY[merged.severity] == PENALTY[Severity.ERROR]
     assert dict(merged.extra)["llm_agrees"] is True
     assert not [f for f in result.findings if f.source == "llm"]
     assert result.llm["merged"] == 1 and result.llm["added"] == 0
-    assert result.scores.rubric["rapport"] == max(0, heuristic.scores.rubric["rapport"] - PENALTY[Severity.ERROR] + pleasantry.penalty)
+    assert result.scores.rubric["rapport"] == max(0, heuristic.scores.rubric["rapport"] - PENALTY[Severity.ERROR] + PENALTY[pleasantry.severity])
 
 
 def test_a_milder_model_finding_does_not_lower_a_heuristic_one(server) -> None:

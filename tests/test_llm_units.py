@@ -6,11 +6,12 @@ import time
 
 import pytest
 
-from critic.document import Draft, normalise
+from critic.ingest.document import normalise
 from critic.llm.anchor import locate, locate_in
 from critic.llm.cache import TTLCache
 from critic.llm.facts import check_rewrite
 from critic.llm.guard import ADJUST_MAX, ADJUST_MIN, clamp, find_injections
+from critic.model import Draft
 
 BODY = (
     "Hi {{first_name}},\n\nI read your post on churn in  usage-based   pricing and the “silent drop” chart.\n"

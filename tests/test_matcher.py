@@ -8,11 +8,12 @@ from pathlib import Path
 import yaml
 from test_corpus import CORPUS, corpus_draft
 
-from critic.analysis import analyse
-from critic.document import Draft, normalise
-from critic.engine import critique
-from critic.lexicon import Lexicon, lexicon
-from critic.matcher import Matcher, NeedleIndex, flexible_spaces, irregular_spaces, present_needles
+from critic.analysis.lexicon import Lexicon, lexicon
+from critic.analysis.matcher import Matcher, NeedleIndex, flexible_spaces, irregular_spaces, present_needles
+from critic.analysis.sentences import analyse
+from critic.ingest.document import normalise
+from critic.model import Draft
+from critic.pipeline import critique
 from critic.rules.registry import all_rules
 
 DEVSET = Path(__file__).parent / "data" / "devset.yaml"

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from critic.document import Draft
-from critic.engine import critique
+from critic.model import Draft
+from critic.pipeline import critique
+from critic.wire import to_wire
 
 PREFIXES = [
     "",
@@ -24,7 +25,7 @@ def _utf16_slice(text: str, start: int, end: int) -> str:
 @pytest.mark.parametrize("prefix", PREFIXES)
 def test_both_offset_units_point_at_the_quote(prefix: str) -> None:
     body = f"Hi Sam,\n\n{prefix}I hope this email finds you well! We are the leading provider of CRM tools. Do you have 30 minutes on Thursday?"
-    result = critique(Draft(body=body, subject=f"{prefix}Quick question"), llm="off").to_dict()
+    result = to_wire(critique(Draft(body=body, subject=f"{prefix}Quick question"), llm="off"))
     assert result["findings"]
     for f in result["findings"]:
         text = result["text"][f["field"]]
@@ -40,7 +41,7 @@ def test_both_offset_units_point_at_the_quote(prefix: str) -> None:
 
 def test_sentences_and_excluded_ranges_carry_both_units() -> None:
     body = "🎉 Your checkout hides the button.\n\nBest,\nJo\nCEO 🚀 Acme"
-    result = critique(Draft(body=body), llm="off").to_dict()
+    result = to_wire(critique(Draft(body=body), llm="off"))
     for s in result["sentences"]:
         assert _utf16_slice(result["text"]["body"], s["start_utf16"], s["end_utf16"]) == result["text"]["body"][s["start"] : s["end"]]
     (sig,) = result["excluded"]

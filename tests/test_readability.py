@@ -8,8 +8,8 @@ import pytest
 import yaml
 from test_corpus import CORPUS, corpus_draft
 
-from critic.document import normalise
-from critic.readability import reading_grade, textstat_grade
+from critic.analysis.readability import reading_grade, textstat_grade
+from critic.ingest.document import normalise
 
 DEVSET = Path(__file__).parent / "data" / "devset.yaml"
 

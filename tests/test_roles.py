@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from critic.analysis import analyse
-from critic.document import Draft, normalise
+from critic.analysis.sentences import analyse
+from critic.ingest.document import normalise
+from critic.model import Draft
 
 
 def _roles(sentence: str) -> tuple[str, ...]:

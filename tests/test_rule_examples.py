@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from critic.document import Draft
-from critic.engine import heuristic_critique
+from critic.model import Draft
+from critic.pipeline import heuristic_critique
 from critic.rules.checks import CHECKS
 from critic.rules.registry import all_rules
 

@@ -10,17 +10,17 @@ import time
 import waitress
 
 import critic.llm as llm_stage
-from critic.app import create_app
+from critic.service.app import create_app
 
 
 def test_heuristic_event_arrives_before_the_llm_step_finishes(monkeypatch):
-    real = llm_stage.enrich
+    real = llm_stage.judge
 
-    def slow_enrich(result, mode):
+    def slow_judge(result, mode, rejudge):
         time.sleep(1.0)
-        return real(result, mode)
+        return real(result, mode, rejudge)
 
-    monkeypatch.setattr(llm_stage, "enrich", slow_enrich)
+    monkeypatch.setattr(llm_stage, "judge", slow_judge)
     server = waitress.create_server(create_app(), host="127.0.0.1", port=0, threads=2)
     def run() -> None:
         try:

@@ -2,15 +2,16 @@
 
 from pathlib import Path
 
-from critic.cli import main
-from critic.document import Draft
-from critic.engine import critique
+from critic.cli.main import main
+from critic.model import Draft
+from critic.pipeline import critique
+from critic.wire import to_wire
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_pushy_example_flags_four_rubrics() -> None:
-    result = critique(Draft(body=(ROOT / "examples/pushy.txt").read_text()), llm="off").to_dict()
+    result = to_wire(critique(Draft(body=(ROOT / "examples/pushy.txt").read_text()), llm="off"))
     flagged = {r for r, v in result["rubrics"].items() if v["flagged"]}
     assert {"rapport", "empathy", "value_first", "imposition"} <= flagged
 

@@ -1,6 +1,6 @@
 """LLM rubrics: deeper judgement through any OpenAI-compatible model (optional; see docs/llm.md).
 
-Public API (used by the engine and the HTTP service): `enrich`, `configured`, `counters`, `backend_state`,
+Public API (used by the pipeline and the HTTP service): `judge`, `configured`, `counters`, `backend_state`,
 plus `check_prompts` for a start-up check and `reset` for tests. The prompt files are loaded and validated
 when this package is imported, so a broken prompt fails at start-up with an error naming the file.
 """
@@ -9,23 +9,22 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from critic.llm import client as _client
 from critic.llm import stage as _stage
 from critic.llm.config import LLMConfigError, is_configured, load_config
 from critic.llm.guard import ADJUST_MAX, ADJUST_MIN
-from critic.llm.prompts import PROMPTS_DIR, PromptError, Prompts, load_prompts
-
-if TYPE_CHECKING:
-    from critic.engine import Critique
+from critic.llm.prompt_files import PROMPTS_DIR, PromptError, Prompts, load_prompts
+from critic.llm.stage import LLMVerdict, Rejudge
+from critic.model import Critique
 
 PROMPTS: Prompts = load_prompts()
 STATUSES = ("off", "ok", "cached", "timeout", "error", "invalid", "unconfigured")
 
 __all__ = [
     "ADJUST_MAX", "ADJUST_MIN", "PROMPTS", "PROMPTS_DIR", "STATUSES", "PromptError", "backend_state",
-    "check_prompts", "configured", "counters", "enrich", "reset",
+    "LLMVerdict", "check_prompts", "configured", "counters", "judge", "reset",
 ]
 
 
@@ -34,12 +33,13 @@ def configured() -> bool:
     return is_configured()
 
 
-def enrich(result: Critique, mode: str) -> Critique:
-    """Add the LLM's judgement to a heuristic critique when `mode` ("auto", "on", "off") allows it.
+def judge(result: Critique, mode: str, rejudge: Rejudge) -> LLMVerdict:
+    """The LLM's verdict on a heuristic critique when `mode` ("auto", "on", "off") allows it.
 
-    Never raises for model trouble: on any failure the heuristic critique comes back with `llm.status` and `llm.reason`.
+    Never raises for model trouble: on any failure the verdict changes nothing and says why in `info`
+    (`status`, `reason`). `rejudge` is the pipeline's heuristic run, used on the draft without injected text.
     """
-    return _stage.enrich(result, mode, PROMPTS)
+    return _stage.judge(result, mode, PROMPTS, rejudge)
 
 
 def counters() -> dict[str, int]:

@@ -17,10 +17,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from critic.config import Overrides
-from critic.document import Document
-from critic.findings import Finding, Severity
 from critic.llm.anchor import Anchor, locate
-from critic.rules.context import PENALTY
+from critic.model import Document, Finding, Severity
 
 MAX_PER_RUBRIC = 3
 TEXT_LIMIT = 300  # characters kept of a model's message or why
@@ -79,7 +77,6 @@ def anchor_findings(items: Iterable[dict[str, Any]], doc: Document, overrides: O
             why=_trim(item.get("why")),
             replacements=(replacement,) if replacement and replacement != quote else (),
             source="llm",
-            penalty=PENALTY[severity],
             extra=(("anchor", anchor.method),),
         ))
     return out
@@ -129,7 +126,6 @@ def merge(heuristic: Sequence[Finding], model: Sequence[Finding], overrides: Ove
         result[i] = dataclasses.replace(
             h,
             severity=severity,
-            penalty=h.penalty if severity == h.severity else PENALTY[severity],
             replacements=h.replacements or f.replacements,
             extra=tuple(extra.items()),
         )

@@ -7,17 +7,14 @@ import json
 import re
 import secrets
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from critic.llm.client import LLMFailure, Reply
 from critic.llm.config import LLMConfig
 from critic.llm.guard import ADJUST_MAX, ADJUST_MIN
 from critic.llm.merge import MAX_PER_RUBRIC
-from critic.llm.prompts import Prompts
-
-if TYPE_CHECKING:
-    from critic.analysis import Sentence
-    from critic.engine import Critique
+from critic.llm.prompt_files import Prompts
+from critic.model import Critique, Sentence
 
 SCHEMA_NAME = "outreach_critique"
 # Keywords that some strict structured-output servers reject; they stay in the file and in local validation.

@@ -10,11 +10,11 @@ import hashlib
 import json
 import time
 from collections import Counter
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from dataclasses import field as dc_field
+from typing import Any
 
-from critic.document import Draft, DraftError
-from critic.findings import RUBRICS, Finding, Severity
 from critic.llm import guard
 from critic.llm.anchor import locate_in
 from critic.llm.cache import TTLCache
@@ -22,13 +22,13 @@ from critic.llm.client import COUNTERS, LLMFailure, complete
 from critic.llm.config import LLMConfig, LLMConfigError, is_configured, load_config
 from critic.llm.facts import check_rewrite
 from critic.llm.merge import anchor_findings, llm_rule, merge, rubric_level
-from critic.llm.prompts import Prompts
+from critic.llm.prompt_files import Prompts
 from critic.llm.request import Prepared, judged_text, prepare, read_answer
-from critic.rules.context import PENALTY
+from critic.model import RUBRICS, Critique, Finding, Severity
 from critic.scoring import score
 
-if TYPE_CHECKING:
-    from critic.engine import Critique
+# The pipeline's heuristic run on new text, under the same rules and reader (None: nothing left to judge).
+Rejudge = Callable[[Critique, str, str], Critique | None]
 
 PLEASANTRY_RULES = ("rapport.pleasantry", "rapport.small_talk")
 REWRITE_GROWTH = 3  # a rewrite longer than this many times the original (+200 characters) is rejected
@@ -41,6 +41,15 @@ class Answer:
     data: dict[str, Any]
     usage: dict[str, int] | None
     model: str | None
+
+
+@dataclass(frozen=True)
+class LLMVerdict:
+    """What the LLM step decided: the merged findings (None: unchanged), bounded score adjustments, and its status."""
+
+    info: dict[str, Any]
+    findings: tuple[Finding, ...] | None = None
+    adjustments: Mapping[str, int] = dc_field(default_factory=dict)
 
 
 CACHE: TTLCache[Answer] = TTLCache()
@@ -79,20 +88,13 @@ def find_injected(result: Critique) -> list[tuple[str, int, int]]:
     return sorted(spans)
 
 
-def without_injections(result: Critique, spans: list[tuple[str, int, int]]) -> Critique | None:
+def without_injections(result: Critique, spans: list[tuple[str, int, int]], rejudge: Rejudge) -> Critique | None:
     """The heuristic critique of the same draft with the injected sentences removed (None: nothing is left)."""
     doc = result.document
     texts = {"subject": doc.subject, "body": doc.body}
-    for field, start, end in sorted(spans, key=lambda x: -x[1]):
-        texts[field] = texts[field][:start] + texts[field][end:]
-    from critic.engine import heuristic_critique
-
-    rules = {k: ("off" if v is None else v.label) for k, v in result.overrides.levels}
-    try:
-        return heuristic_critique(Draft(body=texts["body"], subject=texts["subject"], format="text"),
-                                  rules=rules, recipient=result.recipient)
-    except (DraftError, ValueError):
-        return None
+    for fieldname, start, end in sorted(spans, key=lambda x: -x[1]):
+        texts[fieldname] = texts[fieldname][:start] + texts[fieldname][end:]
+    return rejudge(result, texts["subject"], texts["body"])
 
 
 def _injection_findings(result: Critique, spans: list[tuple[str, int, int]]) -> list[Finding]:
@@ -104,7 +106,7 @@ def _injection_findings(result: Critique, spans: list[tuple[str, int, int]]) -> 
             rubric="clarity", rule=llm_rule("clarity"), severity=Severity.WARNING, field=field, start=start, end=end,
             quote=text[start:end], message="This line speaks to an automated reviewer, not to your reader.",
             why="A person reading it will be puzzled or suspicious; it also earns no credit from the critic.",
-            source="llm", penalty=PENALTY[Severity.WARNING], extra=(("injection", True),),
+            source="llm", extra=(("injection", True),),
         ))
     return out
 
@@ -134,7 +136,7 @@ def _generic_swap(result: Critique, prep: Prepared, items: list[dict[str, Any]],
                 rubric="rapport", rule=llm_rule("rapport"), severity=level, field="body", start=where.start,
                 end=where.end, quote=result.document.body[where.start:where.end], message="This 'personal' line would fit any recipient.", why=why or
                 "A line that could be sent to anyone reads as a template, not as attention to this reader.",
-                source="llm", penalty=PENALTY[level], extra=(("generic_swap", True),),
+                source="llm", extra=(("generic_swap", True),),
             ))
     return verdicts, findings
 
@@ -161,8 +163,8 @@ def _rewrite(result: Critique, prep: Prepared, data: dict[str, Any]) -> tuple[st
 
 
 def apply_answer(result: Critique, prep: Prepared, answer: Answer, info: dict[str, Any],
-                 injected: list[tuple[str, int, int]] | None = None, ceiling: dict[str, int] | None = None) -> Critique:
-    """Anchor, merge, bound and check the model's answer; the merged critique.
+                 injected: list[tuple[str, int, int]] | None = None, ceiling: dict[str, int] | None = None) -> LLMVerdict:
+    """Anchor, merge, bound and check the model's answer; the verdict to merge into the critique.
 
     `injected` sentences are flagged and earn no positive adjustment; `ceiling` caps each rubric's score.
     """
@@ -195,7 +197,7 @@ def apply_answer(result: Critique, prep: Prepared, answer: Answer, info: dict[st
                    for f, s, e in injected],
     )
     total = {r: adjustments[r] - capped.get(r, 0) for r in RUBRICS}
-    return result.with_findings(merged.findings, info, {r: v for r, v in total.items() if v})
+    return LLMVerdict(info, merged.findings, {r: v for r, v in total.items() if v})
 
 
 def _range_of(doc: Any, field: str, offset: int) -> tuple[int, int]:
@@ -204,20 +206,20 @@ def _range_of(doc: Any, field: str, offset: int) -> tuple[int, int]:
     return next(((lo, hi) for lo, hi in doc.judged if lo <= offset < hi), (0, len(doc.body)))
 
 
-def enrich(result: Critique, mode: str, prompts: Prompts) -> Critique:
-    """Add the model's judgement to a heuristic critique when `mode` allows it (never raises for model trouble)."""
+def judge(result: Critique, mode: str, prompts: Prompts, rejudge: Rejudge) -> LLMVerdict:
+    """The model's verdict on a heuristic critique when `mode` allows it (never raises for model trouble)."""
     if mode == "off":
-        return result.with_llm(_info(mode, "off", "LLM rubrics were turned off for this request"))
+        return LLMVerdict(_info(mode, "off", "LLM rubrics were turned off for this request"))
     if not is_configured():
         why = "no model is configured: set OPENAI_BASE_URL (or OPENAI_API_KEY for api.openai.com) and CRITIC_LLM_MODEL"
         if mode == "on":
             why = "llm=on was requested but " + why
-        return result.with_llm(_info(mode, "unconfigured", why))
+        return LLMVerdict(_info(mode, "unconfigured", why))
     try:
         cfg = load_config()
     except LLMConfigError as exc:
         COUNTERS.incr("errors")
-        return result.with_llm(_info(mode, "error", str(exc)))
+        return LLMVerdict(_info(mode, "error", str(exc)))
     started = time.monotonic()
     deadline = started + cfg.timeout
     base = {"model": cfg.model, "prompt_version": prompts.version}
@@ -225,10 +227,10 @@ def enrich(result: Critique, mode: str, prompts: Prompts) -> Critique:
     judged = result
     if injected:
         # The model never sees text aimed at it: it judges the draft without those sentences.
-        clean = without_injections(result, injected)
+        clean = without_injections(result, injected, rejudge)
         if clean is None:
             COUNTERS.incr("errors")
-            return result.with_llm(_info(
+            return LLMVerdict(_info(
                 mode, "invalid", "nothing is left to judge once the text aimed at the model is removed", **base))
         judged = clean
     prep = prepare(judged, prompts, cfg)
@@ -245,8 +247,7 @@ def enrich(result: Critique, mode: str, prompts: Prompts) -> Critique:
         except LLMFailure as exc:
             COUNTERS.incr("timeouts" if exc.status == "timeout" else "errors")
             latency = round((time.monotonic() - started) * 1000)
-            return result.with_llm(_info(mode, exc.status, exc.reason, latency_ms=latency,
-                                         attempts=exc.attempts, **base))
+            return LLMVerdict(_info(mode, exc.status, exc.reason, latency_ms=latency, attempts=exc.attempts, **base))
         status = "ok"
         if cfg.cache_ttl > 0:
             CACHE.put(key, answer)
@@ -254,10 +255,11 @@ def enrich(result: Critique, mode: str, prompts: Prompts) -> Critique:
     ceiling = None
     if injected:
         # The same answer applied to the draft without the injected text: this draft may score no higher.
-        ceiling = dict(apply_answer(judged, prep, answer, _info(mode, status)).scores.rubric)
+        clean_verdict = apply_answer(judged, prep, answer, _info(mode, status))
+        ceiling = dict(score(clean_verdict.findings or judged.findings, clean_verdict.adjustments).rubric)
     merged = apply_answer(result, prep, answer, info, injected, ceiling)
     info["latency_ms"] = round((time.monotonic() - started) * 1000)
     return merged
 
 
-__all__ = ["CACHE", "enrich", "judged_text"]
+__all__ = ["CACHE", "LLMVerdict", "judge", "judged_text"]

@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from critic.analysis import WORD, Sentence
-from critic.findings import Finding, Severity
-from critic.lexicon import lexicon, load_yaml
-from critic.matcher import trie
-from critic.readability import reading_grade
+from critic.analysis.lexicon import lexicon, load_yaml
+from critic.analysis.matcher import trie
+from critic.analysis.readability import reading_grade
+from critic.analysis.sentences import WORD
+from critic.model import Finding, Sentence, Severity
 from critic.rules.context import Context
 from critic.rules.registry import Rule
 

@@ -4,12 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from critic.analysis import Analysis, Sentence
-from critic.document import Document
-from critic.findings import Finding, Severity
+from critic.model import Analysis, Document, Finding, Sentence, Severity
 from critic.rules.registry import Rule
-
-PENALTY = {Severity.SUGGESTION: 5, Severity.WARNING: 25, Severity.ERROR: 40}
 
 
 @dataclass(frozen=True)
@@ -26,7 +22,7 @@ class Context:
         object.__setattr__(self, "present", self.analysis.needles)
 
     def text(self, field: str) -> str:
-        return self.doc.subject if field == "subject" else self.doc.body
+        return self.doc.text(field)
 
     def finding(
         self,
@@ -51,7 +47,6 @@ class Context:
             message=message or rule.message,
             why=rule.why,
             replacements=replacements,
-            penalty=PENALTY[severity],
         )
 
     def at_sentence(self, rule: Rule, severity: Severity, sentence: Sentence, **kw: object) -> Finding:

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from critic.analysis import Sentence
-from critic.findings import Finding, Severity
-from critic.lexicon import lexicon
-from critic.matcher import WRAPPED, irregular_spaces
+from critic.analysis.lexicon import lexicon
+from critic.analysis.matcher import WRAPPED, irregular_spaces
+from critic.model import Finding, Sentence, Severity
 from critic.rules.context import Context
 from critic.rules.registry import PhrasePattern, Rule
 

@@ -8,9 +8,9 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from critic.findings import RUBRICS, Severity
-from critic.lexicon import load_yaml
-from critic.matcher import LIVE_MEMO_SIZE, WRAPPED, Item, Matcher, compile_both, gate
+from critic.analysis.lexicon import load_yaml
+from critic.analysis.matcher import LIVE_MEMO_SIZE, WRAPPED, Item, Matcher, compile_both, gate
+from critic.model import RUBRICS, Severity
 
 KINDS = ("phrase", "code")
 RULE_FILES = tuple(f"{rubric}.yaml" for rubric in RUBRICS)
@@ -147,8 +147,3 @@ def all_rules() -> tuple[Rule, ...]:
     if dupes:
         raise RuleError(f"duplicate rule ids: {sorted(dupes)}")
     return tuple(rules)
-
-
-def rules_by_id() -> dict[str, Rule]:
-    """Rules keyed by their stable id."""
-    return {r.id: r for r in all_rules()}

@@ -13,9 +13,9 @@ from typing import Any
 
 import yaml
 
-from critic.document import Draft
-from critic.engine import critique
-from critic.findings import RUBRICS
+from critic.model import RUBRICS, Draft
+from critic.pipeline import critique
+from critic.wire import to_wire
 
 
 def load_labels(path: str | Path) -> list[dict[str, Any]]:
@@ -63,7 +63,7 @@ def evaluate(path: str | Path) -> dict[str, Any]:
     errors: list[dict[str, Any]] = []
     for item in drafts:
         draft = Draft(body=item["body"], subject=item.get("subject") or "", format=item.get("format", "text"))
-        result = critique(draft, llm="off").to_dict()
+        result = to_wire(critique(draft, llm="off"))
         overall.setdefault(item.get("quality", "mixed"), []).append(result["scores"]["overall"])
         predicted = {r for r, v in result["rubrics"].items() if v["flagged"]}
         for r in RUBRICS:

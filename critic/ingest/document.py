@@ -5,17 +5,13 @@ from __future__ import annotations
 import email
 import email.policy
 import re
-from dataclasses import dataclass, field
-from typing import Literal
 
-from critic.htmltext import html_to_text
-from critic.quotes import find_excluded, trim_spans
-
-Format = Literal["text", "html", "eml"]
-FORMATS: tuple[str, ...] = ("text", "html", "eml")
+from critic.ingest.html import html_to_text
+from critic.ingest.thread import find_excluded, trim_spans
+from critic.model import FORMATS, Document, Draft, DraftError, Format, Span
 
 # Merge tags from the common sequencers: {{first_name}}, {first_name}, [Name], %FIRSTNAME%, {!Contact.Name}, <<Name>>.
-_PLACEHOLDER = re.compile(
+MERGE_TAG = re.compile(
     r"\{\{[^{}\n]{1,60}\}\}"
     r"|\{![^{}\n]{1,60}\}"
     r"|\{[A-Za-z_][\w.\- ]{0,40}\}"
@@ -25,53 +21,8 @@ _PLACEHOLDER = re.compile(
 )
 
 
-class DraftError(ValueError):
-    """The draft cannot be read; the message says why in words a writer understands."""
-
-
-@dataclass(frozen=True, slots=True)
-class Draft:
-    """What the writer gave us: an optional subject and a body in one of the formats."""
-
-    body: str
-    subject: str = ""
-    format: Format = "text"
-
-
-@dataclass(frozen=True, slots=True)
-class Span:
-    """A half-open range of code points in one field of the normalised text."""
-
-    field: str
-    start: int
-    end: int
-    kind: str
-
-
-@dataclass(frozen=True, slots=True)
-class Document:
-    """The normalised draft: what the critic judges and what offsets point into."""
-
-    subject: str
-    body: str
-    format: Format
-    # body_map[i] is the offset in the input body of normalised character i (None: identity).
-    body_map: tuple[int, ...] | None = None
-    excluded: tuple[Span, ...] = ()
-    placeholders: tuple[Span, ...] = ()
-    judged: tuple[tuple[int, int], ...] = field(default=())
-
-    def source_offset(self, offset: int) -> int:
-        """Offset in the input body that normalised body offset `offset` came from."""
-        if self.body_map is None:
-            return offset
-        if offset >= len(self.body_map):
-            return (self.body_map[-1] + 1) if self.body_map else 0
-        return self.body_map[offset]
-
-
 def _placeholders(text: str, fieldname: str) -> list[Span]:
-    return [Span(fieldname, m.start(), m.end(), "placeholder") for m in _PLACEHOLDER.finditer(text)]
+    return [Span(fieldname, m.start(), m.end(), "placeholder") for m in MERGE_TAG.finditer(text)]
 
 
 def _judged_ranges(length: int, excluded: list[Span]) -> tuple[tuple[int, int], ...]:
@@ -167,8 +118,3 @@ def parse_text_file(text: str) -> Draft:
     stripped = body.lstrip()
     fmt: Format = "html" if stripped[:1] == "<" and re.match(r"<(!doctype|html|body|div|p|table|head|span)\b", stripped, re.I) else "text"
     return Draft(body=body, subject=subject, format=fmt)
-
-
-def looks_like_html(text: str) -> bool:
-    """True when a body given as text is really HTML markup."""
-    return bool(re.search(r"<(p|div|br|html|body|table|span|a)\b[^>]*>", text, re.I))

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
-from critic.document import Document
-from critic.lexicon import Lexicon, lexicon
-from critic.matcher import Matcher, NeedleIndex
-from critic.quotes import SIGN_OFF
-from critic.readability import reading_grade
+from critic.analysis.lexicon import Lexicon, lexicon
+from critic.analysis.matcher import Matcher, NeedleIndex
+from critic.analysis.readability import reading_grade
+from critic.ingest.thread import SIGN_OFF
+from critic.model import Analysis, Document, Sentence
 
 ROLES: tuple[str, ...] = (
     "greeting", "sign_off", "pleasantry", "ask", "value", "proof", "about_reader", "about_sender", "other",
@@ -55,41 +54,6 @@ def _is_data_point(text: str, sender: int) -> bool:
         return False
     return sender == 0 or (sender <= 1 and bool(_OBSERVED.search(text)))
 
-
-@dataclass(frozen=True, slots=True)
-class Sentence:
-    """One sentence of the judged body, with what it does for the reader."""
-
-    index: int
-    start: int
-    end: int
-    text: str
-    paragraph: int
-    roles: tuple[str, ...]
-    ask_cost: float
-    ask_kind: str
-    reader: int
-    sender: int
-    words: int
-    needles: frozenset[str] = frozenset()
-
-    @property
-    def role(self) -> str:
-        return self.roles[0]
-
-    @property
-    def is_question(self) -> bool:
-        return self.text.rstrip("\"”’') ").endswith("?")
-
-
-@dataclass(frozen=True, slots=True)
-class Analysis:
-    """Everything the rules need to know about the draft's structure."""
-
-    sentences: tuple[Sentence, ...]
-    paragraphs: tuple[tuple[int, int], ...]
-    stats: dict[str, object]
-    needles: frozenset[str] = frozenset()
 
 
 def _split_units(text: str, base: int) -> list[tuple[int, int]]:

@@ -1,80 +1,40 @@
-"""The critic's one entry point: a draft in, a critique out (the CLI and the service both call `critique`)."""
+"""The one orchestrator: ingest -> analyse -> rules -> score -> LLM verdict -> score once.
+
+The CLI, the service and the Python API all call `critique` (or `heuristic_critique` then `with_llm`, for streaming).
+"""
 
 from __future__ import annotations
 
 import dataclasses
 import functools
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import Any, Literal
 
-from critic.analysis import Analysis, analyse
+from critic import llm as llm_step
+from critic.analysis.lexicon import lexicon
+from critic.analysis.sentences import analyse
 from critic.config import Overrides, find_config, load_file_overrides
-from critic.document import Document, Draft, normalise
-from critic.findings import Finding
-from critic.lexicon import lexicon
+from critic.ingest.document import normalise
+from critic.model import (
+    LLM_MODES,
+    Analysis,
+    Critique,
+    Document,
+    Draft,
+    DraftError,
+    Finding,
+    LLMMode,
+    Recipient,
+    Strength,
+)
 from critic.rules.checks import CHECKS, budget
-from critic.rules.context import PENALTY, Context
+from critic.rules.context import Context
 from critic.rules.phrases import run_phrase_rule
 from critic.rules.registry import Rule, all_rules
-from critic.scoring import Scores, score
-
-LLMMode = Literal["auto", "on", "off"]
-LLM_MODES: tuple[str, ...] = ("auto", "on", "off")
+from critic.scoring import score
 
 
-@dataclass(frozen=True, slots=True)
-class Recipient:
-    """What the writer tells us about the reader; names count as mentions of the reader."""
-
-    name: str = ""
-    company: str = ""
-    notes: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class Strength:
-    """Something the draft does well, at the words that do it."""
-
-    rubric: str
-    kind: str
-    start: int
-    end: int
-    quote: str
-    message: str
-
-
-@dataclass(frozen=True)
-class Critique:
-    """The result of judging one draft."""
-
-    document: Document
-    analysis: Analysis
-    findings: tuple[Finding, ...]
-    strengths: tuple[Strength, ...]
-    scores: Scores
-    stats: dict[str, Any]
-    llm: dict[str, Any] = field(default_factory=lambda: {"status": "off"})
-    recipient: Recipient | None = None
-    overrides: Overrides = Overrides()
-
-    def to_dict(self) -> dict[str, Any]:
-        """The wire form (see critic.wire)."""
-        from critic.wire import critique_to_dict
-
-        return critique_to_dict(self)
-
-    def with_llm(self, llm: dict[str, Any]) -> Critique:
-        """A copy with the LLM step's status and the same findings and scores."""
-        return dataclasses.replace(self, llm=llm)
-
-    def with_findings(self, findings: tuple[Finding, ...], llm: dict[str, Any], adjustments: Mapping[str, int] | None = None) -> Critique:
-        """A copy with new findings, rescored, and the LLM step's status."""
-        ordered = tuple(sorted(findings, key=_order))
-        return dataclasses.replace(self, findings=ordered, scores=score(ordered, adjustments), llm=llm)
-
-
-def _order(f: Finding) -> tuple[int, int, int, str]:
+def order(f: Finding) -> tuple[int, int, int, str]:
+    """Findings are listed subject first, then by position, most severe first."""
     return (0 if f.field == "subject" else 1, f.start, -int(f.severity), f.rule)
 
 
@@ -96,7 +56,7 @@ def _run_rule(rule: Rule, ctx: Context, overrides: Overrides) -> list[Finding]:
     found = run_phrase_rule(rule, ctx, level) if rule.kind == "phrase" else CHECKS[rule.id](rule, ctx, level)
     if level != rule.severity:
         # An explicit re-levelling is exact: checks that escalate by degree must not override the writer's choice.
-        found = [dataclasses.replace(f, severity=level, penalty=PENALTY[level]) for f in found]
+        found = [dataclasses.replace(f, severity=level) for f in found]
     return found
 
 
@@ -135,7 +95,7 @@ def heuristic_critique(
     findings: list[Finding] = []
     for rule in all_rules():
         findings.extend(f for f in _run_rule(rule, ctx, overrides) if not _overlaps_placeholder(f, doc))
-    ordered = tuple(sorted(findings, key=_order))
+    ordered = tuple(sorted(findings, key=order))
     stats = dict(analysis.stats)
     stats["first_touch"] = first_touch
     stats["imposition_budget"] = budget(ctx)
@@ -157,10 +117,25 @@ def critique(
     """
     if llm not in LLM_MODES:
         raise ValueError(f"llm must be one of {', '.join(LLM_MODES)}")
-    result = heuristic_critique(draft, rules=rules, recipient=recipient)
-    from critic.llm import enrich
+    return with_llm(heuristic_critique(draft, rules=rules, recipient=recipient), llm)
 
-    return enrich(result, llm)
+
+def with_llm(result: Critique, llm: LLMMode) -> Critique:
+    """The LLM step on a heuristic critique: the model's verdict merged in and scored once (never raises for model trouble)."""
+    verdict = llm_step.judge(result, llm, _rejudge)
+    if verdict.findings is None:
+        return result.replace(llm=verdict.info)
+    findings = tuple(sorted(verdict.findings, key=order))
+    return result.replace(findings=findings, scores=score(findings, verdict.adjustments), llm=verdict.info)
+
+
+def _rejudge(result: Critique, subject: str, body: str) -> Critique | None:
+    """The heuristic critique of new text under the same rules and reader (None: nothing is left to judge)."""
+    rules = {k: ("off" if v is None else v.label) for k, v in result.overrides.levels}
+    try:
+        return heuristic_critique(Draft(body=body, subject=subject, format="text"), rules=rules, recipient=result.recipient)
+    except (DraftError, ValueError):
+        return None
 
 
 def warm_up() -> None:

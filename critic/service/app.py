@@ -10,10 +10,10 @@ from typing import Any
 from flask import Blueprint, Flask, Response, current_app, g, json, request
 
 import critic.llm as llm_stage
-from critic import api, errors, openapi, security, static
-from critic.document import Draft
-from critic.engine import heuristic_critique
-from critic.metrics import Metrics
+from critic.model import Draft
+from critic.pipeline import heuristic_critique
+from critic.service import api, errors, openapi, security, static
+from critic.service.metrics import Metrics
 
 access_log = logging.getLogger("critic.access")
 ops = Blueprint("ops", __name__)

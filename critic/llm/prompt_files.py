@@ -18,7 +18,7 @@ from typing import Any
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import SchemaError
 
-from critic.findings import RUBRICS
+from critic.model import RUBRICS
 
 PROMPTS_DIR = Path(__file__).resolve().parent / "prompts"
 SYSTEM_FILE = "system.md"

@@ -6,7 +6,8 @@ import re
 import sys
 from pathlib import Path
 
-from critic.document import Draft, DraftError, parse_eml, parse_text_file
+from critic.ingest.document import parse_eml, parse_text_file
+from critic.model import Draft, DraftError
 
 MAX_BYTES = 5 * 1024 * 1024
 _MAIL_HEADERS = re.compile(rb"^(?:[A-Za-z-]+: .*\r?\n)+", re.MULTILINE)
@@ -55,3 +56,12 @@ def read_draft(path: str) -> Draft:
     except OSError as exc:
         raise DraftError(f"{path}: cannot read ({exc.strerror or exc})") from None
     return draft_from_bytes(raw, path, p.suffix)
+
+
+def corpus_draft(path: str | Path) -> Draft:
+    """The email in a file of tests/data/corpus/: its source and licence header block, `---`, then the email."""
+    raw = Path(path).read_bytes()
+    _, sep, email_part = raw.partition(b"\n---\n")
+    if not sep:
+        raise DraftError(f"{path}: no '---' line after the source header")
+    return draft_from_bytes(email_part, str(path), ".txt")

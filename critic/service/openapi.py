@@ -17,9 +17,17 @@ from typing import Any
 from flask import Blueprint, Response, render_template_string
 from pydantic.json_schema import models_json_schema
 
-from critic.errors import PROBLEM_JSON, PROBLEM_TYPES
 from critic.rules.registry import all_rules
-from critic.schemas import BatchRequest, BatchResponse, CritiqueRequest, CritiqueResponse, Health, Problem, Ready
+from critic.service.errors import PROBLEM_JSON, PROBLEM_TYPES
+from critic.service.schemas import (
+    BatchRequest,
+    BatchResponse,
+    CritiqueRequest,
+    CritiqueResponse,
+    Health,
+    Problem,
+    Ready,
+)
 
 bp = Blueprint("openapi", __name__)
 REF = "#/components/schemas/{model}"

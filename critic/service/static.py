@@ -9,7 +9,7 @@ from flask import Blueprint, Response, current_app, send_from_directory
 from werkzeug.exceptions import NotFound
 
 import critic
-from critic.errors import ApiProblem
+from critic.service.errors import ApiProblem
 
 bp = Blueprint("static_addin", __name__)
 ADDIN_ENV = "CRITIC_ADDIN_DIR"

@@ -25,12 +25,12 @@ from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING
 
-from critic.security import is_loopback, parse_keys
+from critic.service.security import is_loopback, parse_keys
 
 if TYPE_CHECKING:
     from flask import Flask
 
-log = logging.getLogger("critic.server")
+log = logging.getLogger("critic.service.server")
 EXIT_OK, EXIT_CONFIG = 0, 2
 
 
@@ -70,7 +70,7 @@ def _url(host: str, port: int) -> str:
 
 def serve(host: str = "127.0.0.1", port: int = 8000, workers: int | None = None) -> int:
     """Run the service until SIGINT/SIGTERM; refuse a non-loopback address without CRITIC_API_KEYS."""
-    from critic.app import create_app
+    from critic.service.app import create_app
 
     logging.basicConfig(level=os.environ.get("CRITIC_LOG_LEVEL", "INFO").upper(),
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
@@ -91,7 +91,7 @@ def serve(host: str = "127.0.0.1", port: int = 8000, workers: int | None = None)
 
 def _share_metrics() -> str | None:
     """Point every worker's counters at one directory (before the app exists); returns it when it is ours to remove."""
-    from critic.metrics import MULTIPROC_ENV  # switches itself to shared counts when the directory is set later
+    from critic.service.metrics import MULTIPROC_ENV  # switches itself to shared counts when the directory is set later
 
     named = os.environ.get(MULTIPROC_ENV)
     if named:

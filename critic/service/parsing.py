@@ -10,8 +10,8 @@ from flask import current_app, request
 from pydantic import BaseModel, ValidationError
 
 from critic.config import ConfigError
-from critic.engine import request_overrides
-from critic.errors import ApiProblem, validation_problem
+from critic.pipeline import request_overrides
+from critic.service.errors import ApiProblem, validation_problem
 
 M = TypeVar("M", bound=BaseModel)
 JSON_TYPES = ("application/json",)

@@ -10,7 +10,7 @@ from flask import Flask, Response, g, json, request
 from pydantic import ValidationError
 from werkzeug.exceptions import HTTPException
 
-from critic.schemas import field_path
+from critic.service.schemas import field_path
 
 PROBLEM_JSON = "application/problem+json"
 log = logging.getLogger("critic.service")

@@ -13,7 +13,7 @@ from flask_cors import CORS
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 
-from critic.errors import ApiProblem
+from critic.service.errors import ApiProblem
 
 _REQUEST_ID = re.compile(r"[A-Za-z0-9._:\-]{1,128}")
 API_PREFIX = "/v1/"

@@ -9,7 +9,7 @@ from typing import Any
 
 import yaml
 
-from critic.matcher import FLAGS, Matcher
+from critic.analysis.matcher import FLAGS, Matcher
 
 PLEASANTRY_RULES = ("rapport.pleasantry", "rapport.small_talk")
 FLATTERY_RULE = "rapport.empty_flattery"

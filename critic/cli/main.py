@@ -9,11 +9,12 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
+from critic.cli.render import render_text
 from critic.config import ConfigError
-from critic.document import DraftError
-from critic.engine import LLM_MODES, critique
-from critic.inputs import read_draft
-from critic.render import render_text
+from critic.ingest.files import read_draft
+from critic.model import LLM_MODES, DraftError
+from critic.pipeline import critique
+from critic.wire import to_wire
 
 EXIT_OK, EXIT_BELOW, EXIT_INPUT = 0, 1, 2
 PROGRESS_MIN = 10
@@ -58,7 +59,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     progress = _Progress(len(args.paths))
     for done, path in enumerate(args.paths, 1):
         try:
-            result = critique(read_draft(path), rules=rules, llm=args.llm).to_dict()
+            result = to_wire(critique(read_draft(path), rules=rules, llm=args.llm))
         except (DraftError, ConfigError) as exc:
             print(f"critic: {exc}", file=sys.stderr)
             status = EXIT_INPUT
@@ -85,7 +86,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    from critic.evaluation import evaluate, format_report
+    from critic.cli.evaluate import evaluate, format_report
 
     try:
         report = evaluate(args.labels)
@@ -97,7 +98,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from critic.server import serve
+    from critic.service.server import serve
 
     return serve(host=args.host, port=args.port, workers=args.workers)
 

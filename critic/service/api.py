@@ -1,4 +1,4 @@
-"""The critique API blueprint: thin views that parse a request, call the engine and serialise its wire form."""
+"""The critique API blueprint: thin views that parse a request, call the pipeline and serialise its wire form."""
 
 from __future__ import annotations
 
@@ -10,11 +10,12 @@ from flask import Blueprint, Response, json, stream_with_context
 
 import critic.llm as llm_stage
 from critic.config import ConfigError
-from critic.document import Draft, DraftError
-from critic.engine import Critique, Recipient, critique, heuristic_critique
-from critic.errors import ApiProblem, problem_dict
-from critic.parsing import read_json, response_checked, validate
-from critic.schemas import BatchRequest, BatchResponse, CritiqueRequest, CritiqueResponse
+from critic.model import Critique, Draft, DraftError, Recipient
+from critic.pipeline import critique, heuristic_critique, with_llm
+from critic.service.errors import ApiProblem, problem_dict
+from critic.service.parsing import read_json, response_checked, validate
+from critic.service.schemas import BatchRequest, BatchResponse, CritiqueRequest, CritiqueResponse
+from critic.wire import to_wire
 
 bp = Blueprint("api", __name__)
 log = logging.getLogger("critic.service")
@@ -46,7 +47,7 @@ def _json(data: Any, status: int = 200) -> Response:
 def critique_one() -> Response:
     """Critique one draft."""
     req = validate(CritiqueRequest, read_json())
-    result = _run(critique, req, llm=req.llm).to_dict()
+    result = to_wire(_run(critique, req, llm=req.llm))
     return _json(response_checked(CritiqueResponse, result))
 
 
@@ -58,7 +59,7 @@ def critique_batch() -> Response:
     for index, item in enumerate(batch.drafts):
         try:
             req = validate(CritiqueRequest, item)
-            results.append({"index": index, "ok": True, "critique": _run(critique, req, llm=req.llm).to_dict()})
+            results.append({"index": index, "ok": True, "critique": to_wire(_run(critique, req, llm=req.llm))})
         except ApiProblem as problem:
             results.append({"index": index, "ok": False, "error": problem.to_dict()})
     return _json(response_checked(BatchResponse, {"results": results}))
@@ -73,14 +74,14 @@ def critique_stream() -> Response:
     """Server-Sent Events: the heuristic critique at once, then the final one after the LLM step."""
     req = validate(CritiqueRequest, read_json())
     first = _run(heuristic_critique, req)
-    early = first.to_dict()
+    early = to_wire(first)
     if req.llm != "off" and llm_stage.backend_state().get("configured"):
         early["llm"] = {"status": "pending", "reason": "the LLM rubrics follow in the `final` event"}
 
     def events() -> Iterator[str]:
         yield _sse("heuristic", response_checked(CritiqueResponse, early))
         try:
-            final = llm_stage.enrich(first, req.llm).to_dict()
+            final = to_wire(with_llm(first, req.llm))
             yield _sse("final", response_checked(CritiqueResponse, final))
         except Exception as exc:  # noqa: BLE001 - the stream has started; report the failure as an event
             log.error("stream: LLM step failed with %s", type(exc).__name__)

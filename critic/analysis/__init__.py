@@ -1,0 +1,1 @@
+"""Analysis: sentences, their roles, statistics and reading grade of a normalised document."""
