@@ -85,10 +85,14 @@ def main() -> int:
     print(f"corpus: {len(drafts)} real emails x {args.repeat}")
     print(f"  critic     median {statistics.median(ours) * ms:7.3f} ms   p95 {_p95(ours) * ms:7.3f} ms per draft")
     print(f"  proselint  median {statistics.median(theirs) * ms:7.3f} ms   p95 {_p95(theirs) * ms:7.3f} ms per draft")
-    print(f"  ratio critic/proselint (median): {statistics.median(ours) / statistics.median(theirs):.3f}"
-          f"   (total: {sum(ours) / sum(theirs):.3f})")
-    print(f"typical {words}-word draft: median {statistics.median(typical) * ms:.3f} ms, p95 {_p95(typical) * ms:.3f} ms"
-          f"   (proselint {statistics.median(typical_lint) * ms:.3f} ms; ratio {statistics.median(typical) / statistics.median(typical_lint):.3f})")
+    print(
+        f"  ratio critic/proselint (median): {statistics.median(ours) / statistics.median(theirs):.3f}"
+        f"   (total: {sum(ours) / sum(theirs):.3f})"
+    )
+    print(
+        f"typical {words}-word draft: median {statistics.median(typical) * ms:.3f} ms, p95 {_p95(typical) * ms:.3f} ms"
+        f"   (proselint {statistics.median(typical_lint) * ms:.3f} ms; ratio {statistics.median(typical) / statistics.median(typical_lint):.3f})"
+    )
     print(f"10x the text costs {t_big / t_small:.1f}x the time ({t_small * ms:.3f} ms -> {t_big * ms:.3f} ms)")
     return 0
 

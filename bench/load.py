@@ -57,9 +57,15 @@ def make_drafts(count: int = 24, seed: int = 7) -> list[dict[str, str]]:
     details = ["week-two drop-off", "buddy programs", "manager check-ins", "documentation debt", "ramp-up time"]
     drafts = []
     for i in range(count):
-        fields = {"name": rng.choice(names), "topic": rng.choice(topics), "detail": rng.choice(details),
-                  "company": f"Company{i}", "n": str(rng.randint(8, 40)), "m": str(rng.randint(50, 400)),
-                  "sender": rng.choice(["Alex", "Jo", "Kim"])}
+        fields = {
+            "name": rng.choice(names),
+            "topic": rng.choice(topics),
+            "detail": rng.choice(details),
+            "company": f"Company{i}",
+            "n": str(rng.randint(8, 40)),
+            "m": str(rng.randint(50, 400)),
+            "sender": rng.choice(["Alex", "Jo", "Kim"]),
+        }
         body = "\n\n".join([rng.choice(_OPENERS), _BODY, rng.choice(_SIGN)]).format(**fields)
         drafts.append({"subject": f"Notes on {fields['topic']}", "body": body, "llm": "off"})
     return drafts
@@ -86,15 +92,31 @@ def _wait_healthy(port: int, proc: subprocess.Popen, timeout: float = 60) -> Non
     raise RuntimeError("server did not become healthy")
 
 
-def start_server(kind: str, workers: int | None, worker_class: str = "sync",
-                 rate_limit: str = "100000000/minute") -> tuple[subprocess.Popen, int]:
+def start_server(
+    kind: str, workers: int | None, worker_class: str = "sync", rate_limit: str = "100000000/minute"
+) -> tuple[subprocess.Popen, int]:
     """Start waitress (`critic serve`) or gunicorn on a free loopback port; return the process and the port."""
     env = {**os.environ, "CRITIC_RATE_LIMIT": rate_limit, "CRITIC_LOG_LEVEL": "WARNING"}
     env.pop("CRITIC_API_KEYS", None)
     port = _free_port()
     if kind == "gunicorn":
-        cmd = [sys.executable, "-m", "gunicorn", "-w", str(workers or os.cpu_count() or 2), "-b", f"{HOST}:{port}",
-               "-k", worker_class, "--threads", "2", "--log-level", "warning", "--preload", "critic.service.app:create_app()"]
+        cmd = [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "-w",
+            str(workers or os.cpu_count() or 2),
+            "-b",
+            f"{HOST}:{port}",
+            "-k",
+            worker_class,
+            "--threads",
+            "2",
+            "--log-level",
+            "warning",
+            "--preload",
+            "critic.service.app:create_app()",
+        ]
     else:
         cmd = [sys.executable, "-m", "critic", "serve", "--host", HOST, "--port", str(port)]
         if workers:
@@ -104,8 +126,15 @@ def start_server(kind: str, workers: int | None, worker_class: str = "sync",
     return proc, port
 
 
-def _client(port: int, bodies: list[bytes], deadline: float, budget: list[int], lock: threading.Lock,
-            out: list[float], errors: list[int]) -> None:
+def _client(
+    port: int,
+    bodies: list[bytes],
+    deadline: float,
+    budget: list[int],
+    lock: threading.Lock,
+    out: list[float],
+    errors: list[int],
+) -> None:
     conn = http.client.HTTPConnection(HOST, port, timeout=30)
     i = 0
     while time.monotonic() < deadline:
@@ -154,36 +183,65 @@ def run_wrk(port: int, drafts: list[dict[str, str]], clients: int, duration: flo
     with tempfile.TemporaryDirectory() as tmp:
         script = Path(tmp) / "critique.lua"
         script.write_text(_WRK_SCRIPT % bodies, encoding="utf-8")
-        cmd = ["wrk", "-t", str(min(clients, 2)), "-c", str(clients), "-d", f"{max(1, round(duration))}s",
-               "--timeout", "30s", "-s", str(script), f"http://{HOST}:{port}"]
+        cmd = [
+            "wrk",
+            "-t",
+            str(min(clients, 2)),
+            "-c",
+            str(clients),
+            "-d",
+            f"{max(1, round(duration))}s",
+            "--timeout",
+            "30s",
+            "-s",
+            str(script),
+            f"http://{HOST}:{port}",
+        ]
         t0 = time.perf_counter()
         out = subprocess.run(cmd, capture_output=True, text=True, timeout=duration + 60, check=True).stdout
         wall = time.perf_counter() - t0
     line = next(x for x in out.splitlines() if x.startswith("WRK "))
     done, errors, p50_us, p99_us, mean_us = (float(v) for v in line.split()[1:])
     rps = re.search(r"Requests/sec:\s+([\d.]+)", out)
-    return {"clients": clients, "requests": int(done - errors), "errors": int(errors),
-            "rps": round(float(rps.group(1)) if rps else done / wall, 1),
-            "p50_ms": round(p50_us / 1000, 2), "p99_ms": round(p99_us / 1000, 2), "mean_ms": round(mean_us / 1000, 2)}
+    return {
+        "clients": clients,
+        "requests": int(done - errors),
+        "errors": int(errors),
+        "rps": round(float(rps.group(1)) if rps else done / wall, 1),
+        "p50_ms": round(p50_us / 1000, 2),
+        "p99_ms": round(p99_us / 1000, 2),
+        "mean_ms": round(mean_us / 1000, 2),
+    }
 
 
 def _summary(latencies: list[float], wall: float, errors: int) -> dict[str, float]:
     lat = sorted(latencies)
     pct = (lambda q: lat[min(len(lat) - 1, int(q * len(lat)))] * 1000) if lat else (lambda q: float("nan"))
-    return {"requests": len(lat), "errors": errors, "rps": round(len(lat) / wall, 1) if wall else 0.0,
-            "p50_ms": round(pct(0.50), 2), "p99_ms": round(pct(0.99), 2),
-            "mean_ms": round(statistics.fmean(lat) * 1000, 2) if lat else float("nan")}
+    return {
+        "requests": len(lat),
+        "errors": errors,
+        "rps": round(len(lat) / wall, 1) if wall else 0.0,
+        "p50_ms": round(pct(0.50), 2),
+        "p99_ms": round(pct(0.99), 2),
+        "mean_ms": round(statistics.fmean(lat) * 1000, 2) if lat else float("nan"),
+    }
 
 
-def run_level(port: int, drafts: list[dict[str, str]], clients: int, requests: int, duration: float) -> dict[str, float]:
+def run_level(
+    port: int, drafts: list[dict[str, str]], clients: int, requests: int, duration: float
+) -> dict[str, float]:
     """One level: `clients` threads share a budget of `requests`, stopping at `duration` seconds at the latest."""
     bodies = [json.dumps(d).encode() for d in drafts]
     latencies: list[float] = []
     errors: list[int] = []
     lock, budget = threading.Lock(), [requests]
     deadline = time.monotonic() + duration
-    threads = [threading.Thread(target=_client, args=(port, bodies[i:] + bodies[:i], deadline, budget, lock, latencies, errors))
-               for i in range(clients)]
+    threads = [
+        threading.Thread(
+            target=_client, args=(port, bodies[i:] + bodies[:i], deadline, budget, lock, latencies, errors)
+        )
+        for i in range(clients)
+    ]
     t0 = time.perf_counter()
     for t in threads:
         t.start()
@@ -217,15 +275,24 @@ def run_in_process(drafts: list[dict[str, str]], requests: int, duration: float)
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--server", choices=("waitress", "gunicorn"), default="waitress")
-    parser.add_argument("--workers", type=int, default=None, help="server processes (critic serve --workers, or gunicorn workers)")
+    parser.add_argument(
+        "--workers", type=int, default=None, help="server processes (critic serve --workers, or gunicorn workers)"
+    )
     parser.add_argument("--worker-class", default="sync", help="gunicorn worker class: sync or gthread")
     parser.add_argument("--levels", default="1,8,32", help="comma-separated client counts")
     parser.add_argument("--requests", type=int, default=3000, help="at most this many requests per level")
     parser.add_argument("--duration", type=float, default=15.0, help="at most this many seconds per level")
-    parser.add_argument("--client", choices=("python", "wrk"), default="python",
-                        help="load generator: Python threads (no install) or wrk (Debian package wrk)")
-    parser.add_argument("--rate-limit", default="100000000/minute",
-                        help="CRITIC_RATE_LIMIT for the server: a limit that never binds (the limiter still runs), or off")
+    parser.add_argument(
+        "--client",
+        choices=("python", "wrk"),
+        default="python",
+        help="load generator: Python threads (no install) or wrk (Debian package wrk)",
+    )
+    parser.add_argument(
+        "--rate-limit",
+        default="100000000/minute",
+        help="CRITIC_RATE_LIMIT for the server: a limit that never binds (the limiter still runs), or off",
+    )
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
     args = parser.parse_args(argv)
     if args.client == "wrk" and not shutil.which("wrk"):
@@ -233,14 +300,24 @@ def main(argv: list[str] | None = None) -> int:
     drafts = make_drafts()
     words = statistics.fmean(len(re.findall(r"\S+", d["body"])) for d in drafts)
     proc, port = start_server(args.server, args.workers, args.worker_class, args.rate_limit)
-    results: dict[str, object] = {"server": args.server, "workers": args.workers, "worker_class": args.worker_class, "cores": os.cpu_count(),
-                                  "client": args.client, "rate_limit": args.rate_limit, "draft_words": round(words),
-                                  "levels": []}
+    results: dict[str, object] = {
+        "server": args.server,
+        "workers": args.workers,
+        "worker_class": args.worker_class,
+        "cores": os.cpu_count(),
+        "client": args.client,
+        "rate_limit": args.rate_limit,
+        "draft_words": round(words),
+        "levels": [],
+    }
     try:
         run_level(port, drafts, 2, 20, 10)  # warm the connections and the workers
         for clients in (int(c) for c in args.levels.split(",")):
-            level = (run_wrk(port, drafts, clients, args.duration) if args.client == "wrk"
-                     else run_level(port, drafts, clients, args.requests, args.duration))
+            level = (
+                run_wrk(port, drafts, clients, args.duration)
+                if args.client == "wrk"
+                else run_level(port, drafts, clients, args.requests, args.duration)
+            )
             results["levels"].append(level)  # type: ignore[union-attr]
     finally:
         proc.send_signal(signal.SIGTERM)
@@ -256,12 +333,16 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         print(json.dumps(results, indent=2))
     else:
-        print(f"server={args.server} workers={args.workers or 'default'} cores={results['cores']} client={args.client} "
-              f"rate_limit={args.rate_limit} "
-              f"draft≈{results['draft_words']} words")
+        print(
+            f"server={args.server} workers={args.workers or 'default'} cores={results['cores']} client={args.client} "
+            f"rate_limit={args.rate_limit} "
+            f"draft≈{results['draft_words']} words"
+        )
         print(f"{'clients':>8} {'requests':>9} {'errors':>7} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8}")
         for lv in [*results["levels"], {**results["in_process"], "clients": "in-proc"}]:  # type: ignore[misc]
-            print(f"{lv['clients']!s:>8} {lv['requests']:>9} {lv['errors']:>7} {lv['rps']:>9} {lv['p50_ms']:>8} {lv['p99_ms']:>8}")
+            print(
+                f"{lv['clients']!s:>8} {lv['requests']:>9} {lv['errors']:>7} {lv['rps']:>9} {lv['p50_ms']:>8} {lv['p99_ms']:>8}"
+            )
         if "http_overhead_ratio_at_1_client" in results:
             print(f"HTTP p50 / in-process p50 at 1 client: {results['http_overhead_ratio_at_1_client']}x")
     return 0

@@ -41,8 +41,10 @@ def drafts() -> Iterator[tuple[str, dict[str, Any]]]:
         path = ROOT / "tests/data" / name
         if path.exists():
             for item in yaml.safe_load(path.read_text(encoding="utf-8")):
-                yield f"{name}/{item['id']}", {"body": item["body"], "subject": item.get("subject") or "",
-                                               "format": item.get("format", "text")}
+                yield (
+                    f"{name}/{item['id']}",
+                    {"body": item["body"], "subject": item.get("subject") or "", "format": item.get("format", "text")},
+                )
     for path in sorted((ROOT / "critic/rules/data").glob("*.yaml")):
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         for rule in data if isinstance(data, list) else []:
@@ -51,8 +53,10 @@ def drafts() -> Iterator[tuple[str, dict[str, Any]]]:
                     continue
                 for i, ex in enumerate((rule.get("examples") or {}).get(kind) or []):
                     fields = ex if isinstance(ex, dict) else {"body": ex, "subject": "Notes on your onboarding flow"}
-                    yield f"rule/{rule['id']}/{kind}/{i}", {"body": fields.get("body", ""),
-                                                            "subject": fields.get("subject", "")}
+                    yield (
+                        f"rule/{rule['id']}/{kind}/{i}",
+                        {"body": fields.get("body", ""), "subject": fields.get("subject", "")},
+                    )
 
 
 def snapshot() -> Iterator[tuple[str, str]]:

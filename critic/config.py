@@ -43,7 +43,9 @@ class Overrides:
                 try:
                     levels.append((key, Severity.parse(value)))
                 except ValueError:
-                    raise ConfigError(f"rules.{key}: use 'off', 'suggestion', 'warning' or 'error', not {value!r}") from None
+                    raise ConfigError(
+                        f"rules.{key}: use 'off', 'suggestion', 'warning' or 'error', not {value!r}"
+                    ) from None
         return cls(tuple(levels))
 
     def then(self, other: Overrides) -> Overrides:

@@ -69,13 +69,32 @@ def _strengths(doc: Document, analysis: Analysis) -> tuple[Strength, ...]:
     out: list[Strength] = []
     for s in analysis.sentences:
         if lex.specific_connection.search(s.text, s.needles):
-            out.append(Strength("rapport", "specific_connection", s.start, s.end, s.text, "A specific connection to the reader's own work."))
+            out.append(
+                Strength(
+                    "rapport",
+                    "specific_connection",
+                    s.start,
+                    s.end,
+                    s.text,
+                    "A specific connection to the reader's own work.",
+                )
+            )
         if s.is_question and lex.needs_question.search(s.text, s.needles):
-            out.append(Strength("empathy", "needs_question", s.start, s.end, s.text, "A genuine question about the reader's needs."))
+            out.append(
+                Strength(
+                    "empathy", "needs_question", s.start, s.end, s.text, "A genuine question about the reader's needs."
+                )
+            )
         if "value" in s.roles:
-            out.append(Strength("value_first", "value", s.start, s.end, s.text, "Offers the reader something of value."))
+            out.append(
+                Strength("value_first", "value", s.start, s.end, s.text, "Offers the reader something of value.")
+            )
         if "ask" in s.roles and s.ask_cost < 1:
-            out.append(Strength("imposition", "easy_ask", s.start, s.end, s.text, "A small ask the reader can grant at no cost."))
+            out.append(
+                Strength(
+                    "imposition", "easy_ask", s.start, s.end, s.text, "A small ask the reader can grant at no cost."
+                )
+            )
     return tuple(out)
 
 
@@ -99,8 +118,16 @@ def heuristic_critique(
     stats = dict(analysis.stats)
     stats["first_touch"] = first_touch
     stats["imposition_budget"] = budget(ctx)
-    return Critique(doc, analysis, ordered, _strengths(doc, analysis), score(ordered), stats,
-                    recipient=recipient, overrides=overrides)
+    return Critique(
+        doc,
+        analysis,
+        ordered,
+        _strengths(doc, analysis),
+        score(ordered),
+        stats,
+        recipient=recipient,
+        overrides=overrides,
+    )
 
 
 def critique(
@@ -133,11 +160,15 @@ def _rejudge(result: Critique, subject: str, body: str) -> Critique | None:
     """The heuristic critique of new text under the same rules and reader (None: nothing is left to judge)."""
     rules = {k: ("off" if v is None else v.label) for k, v in result.overrides.levels}
     try:
-        return heuristic_critique(Draft(body=body, subject=subject, format="text"), rules=rules, recipient=result.recipient)
+        return heuristic_critique(
+            Draft(body=body, subject=subject, format="text"), rules=rules, recipient=result.recipient
+        )
     except (DraftError, ValueError):
         return None
 
 
 def warm_up() -> None:
     """Load the rules, the phrase lists and the pronunciation dictionary now, so the first real request is fast."""
-    critique(Draft(subject="Warm-up", body="Hi Sam,\n\nYour checkout hides the button on phones. Want the fix?"), llm="off")
+    critique(
+        Draft(subject="Warm-up", body="Hi Sam,\n\nYour checkout hides the button on phones. Want the fix?"), llm="off"
+    )

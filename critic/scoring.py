@@ -23,7 +23,6 @@ PENALTY: dict[Severity, int] = {Severity.SUGGESTION: 5, Severity.WARNING: 25, Se
 assert set(WEIGHTS) == set(RUBRICS) and abs(sum(WEIGHTS.values()) - 1.0) < 1e-9
 
 
-
 def score(findings: list[Finding] | tuple[Finding, ...], adjustments: Mapping[str, int] | None = None) -> Scores:
     """Scores for a set of findings, plus bounded per-rubric adjustments (from the LLM step) listed as deductions."""
     deductions: dict[str, list[dict[str, object]]] = {r: [] for r in RUBRICS}

@@ -54,7 +54,14 @@ def finding_to_dict(f: Finding, conv: OffsetConverter) -> dict[str, Any]:
 
 def strength_to_dict(s: Strength, conv: OffsetConverter) -> dict[str, Any]:
     """One strength (something the draft does well, credited to a rubric)."""
-    return {"rubric": s.rubric, "kind": s.kind, "field": "body", **span(s.start, s.end, conv), "quote": s.quote, "message": s.message}
+    return {
+        "rubric": s.rubric,
+        "kind": s.kind,
+        "field": "body",
+        **span(s.start, s.end, conv),
+        "quote": s.quote,
+        "message": s.message,
+    }
 
 
 def to_wire(c: Critique) -> dict[str, Any]:
@@ -74,7 +81,11 @@ def to_wire(c: Critique) -> dict[str, Any]:
         "text": {"subject": doc.subject, "body": doc.body, "format": doc.format},
         "excluded": [{"field": x.field, "kind": x.kind, **span(x.start, x.end, convs[x.field])} for x in doc.excluded],
         "placeholders": [
-            {"field": p.field, **span(p.start, p.end, convs[p.field]), "text": (doc.subject if p.field == "subject" else doc.body)[p.start:p.end]}
+            {
+                "field": p.field,
+                **span(p.start, p.end, convs[p.field]),
+                "text": (doc.subject if p.field == "subject" else doc.body)[p.start : p.end],
+            }
             for p in doc.placeholders
         ],
         "sentences": [

@@ -32,9 +32,13 @@ class Response:
 Behaviour = Response | Callable[[dict[str, Any]], Response]
 
 
-def answer(findings: list[dict[str, Any]] | None = None, adjustments: dict[str, int] | None = None,
-           generic_swap: list[dict[str, Any]] | None = None, rewrite: str | None = None,
-           rewrite_subject: str | None = None) -> dict[str, Any]:
+def answer(
+    findings: list[dict[str, Any]] | None = None,
+    adjustments: dict[str, int] | None = None,
+    generic_swap: list[dict[str, Any]] | None = None,
+    rewrite: str | None = None,
+    rewrite_subject: str | None = None,
+) -> dict[str, Any]:
     """A schema-valid model answer."""
     return {
         "findings": findings or [],
@@ -45,20 +49,43 @@ def answer(findings: list[dict[str, Any]] | None = None, adjustments: dict[str, 
     }
 
 
-def finding(quote: str, rubric: str = "value_first", severity: str = "warning", field_: str = "body",
-            message: str = "The offer is generic.", replacement: str | None = None) -> dict[str, Any]:
-    return {"rubric": rubric, "field": field_, "quote": quote, "message": message,
-            "why": "The reader cannot tell what they get.", "severity": severity, "replacement": replacement}
+def finding(
+    quote: str,
+    rubric: str = "value_first",
+    severity: str = "warning",
+    field_: str = "body",
+    message: str = "The offer is generic.",
+    replacement: str | None = None,
+) -> dict[str, Any]:
+    return {
+        "rubric": rubric,
+        "field": field_,
+        "quote": quote,
+        "message": message,
+        "why": "The reader cannot tell what they get.",
+        "severity": severity,
+        "replacement": replacement,
+    }
 
 
-def completion(content: Any, finish_reason: str = "stop", usage: dict[str, int] | None = None, model: str = "fake-model") -> Response:
+def completion(
+    content: Any, finish_reason: str = "stop", usage: dict[str, int] | None = None, model: str = "fake-model"
+) -> Response:
     """A 200 chat completion whose message content is `content` (a dict is JSON-encoded)."""
     text = content if isinstance(content, str) else json.dumps(content)
-    return Response(200, {
-        "id": "chatcmpl-fake", "object": "chat.completion", "created": int(time.time()), "model": model,
-        "choices": [{"index": 0, "message": {"role": "assistant", "content": text}, "finish_reason": finish_reason}],
-        "usage": usage or USAGE,
-    })
+    return Response(
+        200,
+        {
+            "id": "chatcmpl-fake",
+            "object": "chat.completion",
+            "created": int(time.time()),
+            "model": model,
+            "choices": [
+                {"index": 0, "message": {"role": "assistant", "content": text}, "finish_reason": finish_reason}
+            ],
+            "usage": usage or USAGE,
+        },
+    )
 
 
 def error(status: int, message: str = "boom", headers: dict[str, str] | None = None) -> Response:
@@ -168,8 +195,17 @@ class FakeOpenAI:
         return Handler
 
 
-LLM_ENV = ("OPENAI_BASE_URL", "OPENAI_API_KEY", "CRITIC_LLM_MODEL", "CRITIC_LLM_TIMEOUT", "CRITIC_LLM_MAX_CONCURRENCY",
-           "CRITIC_LLM_RESPONSE_FORMAT", "CRITIC_LLM_CACHE_TTL", "CRITIC_LLM_MAX_TOKENS", "CRITIC_CONFIG")
+LLM_ENV = (
+    "OPENAI_BASE_URL",
+    "OPENAI_API_KEY",
+    "CRITIC_LLM_MODEL",
+    "CRITIC_LLM_TIMEOUT",
+    "CRITIC_LLM_MAX_CONCURRENCY",
+    "CRITIC_LLM_RESPONSE_FORMAT",
+    "CRITIC_LLM_CACHE_TTL",
+    "CRITIC_LLM_MAX_TOKENS",
+    "CRITIC_CONFIG",
+)
 
 
 def clear_llm_env(monkeypatch: Any) -> None:

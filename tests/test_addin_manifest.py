@@ -22,11 +22,42 @@ NS = {
 }
 XSI = "{http://www.w3.org/2001/XMLSchema-instance}type"
 # OfficeApp (MailApp) children in schema order (research/addins.md 2.2); optional ones may be absent, none may move.
-ORDER = ["Id", "AlternateId", "Version", "ProviderName", "DefaultLocale", "DisplayName", "Description", "IconUrl",
-         "HighResolutionIconUrl", "SupportUrl", "AppDomains", "Hosts", "Requirements", "FormSettings", "Permissions",
-         "Rule", "DisableEntityHighlighting", "VersionOverrides"]
-REQUIRED = ["Id", "Version", "ProviderName", "DefaultLocale", "DisplayName", "Description", "IconUrl", "SupportUrl",
-            "Hosts", "Requirements", "FormSettings", "Permissions", "Rule", "VersionOverrides"]
+ORDER = [
+    "Id",
+    "AlternateId",
+    "Version",
+    "ProviderName",
+    "DefaultLocale",
+    "DisplayName",
+    "Description",
+    "IconUrl",
+    "HighResolutionIconUrl",
+    "SupportUrl",
+    "AppDomains",
+    "Hosts",
+    "Requirements",
+    "FormSettings",
+    "Permissions",
+    "Rule",
+    "DisableEntityHighlighting",
+    "VersionOverrides",
+]
+REQUIRED = [
+    "Id",
+    "Version",
+    "ProviderName",
+    "DefaultLocale",
+    "DisplayName",
+    "Description",
+    "IconUrl",
+    "SupportUrl",
+    "Hosts",
+    "Requirements",
+    "FormSettings",
+    "Permissions",
+    "Rule",
+    "VersionOverrides",
+]
 
 
 def local(tag: str) -> str:
@@ -49,7 +80,9 @@ def test_outlook_xml_manifest_elements_in_schema_order(xml_root: ET.Element) -> 
 
 
 def test_outlook_xml_manifest_compose_task_pane(xml_root: ET.Element) -> None:
-    assert re.fullmatch(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", xml_root.findtext("o:Id", namespaces=NS))
+    assert re.fullmatch(
+        r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", xml_root.findtext("o:Id", namespaces=NS)
+    )
     assert re.fullmatch(r"\d+\.\d+\.\d+\.\d+", xml_root.findtext("o:Version", namespaces=NS))
     assert xml_root.find("o:Hosts/o:Host", NS).get("Name") == "Mailbox"
     s = xml_root.find("o:Requirements/o:Sets/o:Set", NS)
@@ -93,7 +126,9 @@ def test_unified_json_manifest_matches_the_xml(xml_root: ET.Element) -> None:
     assert {"name": "Mailbox", "minVersion": "1.3"} in ext["requirements"]["capabilities"]
     assert ext["ribbons"][0]["contexts"] == ["mailCompose"]
     assert ext["runtimes"][0]["code"]["page"].endswith("/addin/outlook/taskpane.html")
-    assert data["authorization"]["permissions"]["resourceSpecific"] == [{"name": "MailboxItem.ReadWrite.User", "type": "Delegated"}]
+    assert data["authorization"]["permissions"]["resourceSpecific"] == [
+        {"name": "MailboxItem.ReadWrite.User", "type": "Delegated"}
+    ]
     assert "<TRUNCATED>" not in json.dumps(data)
     for icon in data["icons"].values():
         assert (OUTLOOK / "unified" / icon).is_file()
@@ -102,8 +137,13 @@ def test_unified_json_manifest_matches_the_xml(xml_root: ET.Element) -> None:
 @pytest.mark.skipif(shutil.which("npx") is None, reason="npx (Node.js) is not installed")
 def test_unified_json_manifest_validates_offline() -> None:
     # JSON validation is local: office-addin-manifest checks against the schemas bundled in its package.
-    proc = subprocess.run(["npx", "--yes", "office-addin-manifest", "validate", str(OUTLOOK / "unified" / "manifest.json")],
-                          capture_output=True, text=True, timeout=300, cwd=ROOT)
+    proc = subprocess.run(
+        ["npx", "--yes", "office-addin-manifest", "validate", str(OUTLOOK / "unified" / "manifest.json")],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=ROOT,
+    )
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
@@ -115,7 +155,12 @@ def test_gmail_extension_is_mv3_with_only_needed_permissions() -> None:
     assert set(m.get("optional_host_permissions", [])) <= {"https://*/*", "http://*/*"}
     assert [cs["matches"] for cs in m["content_scripts"]] == [["https://mail.google.com/*"]]
     assert "web_accessible_resources" not in m and "content_security_policy" not in m
-    files = [m["background"]["service_worker"], m["options_ui"]["page"], m["action"]["default_popup"], *m["icons"].values()]
+    files = [
+        m["background"]["service_worker"],
+        m["options_ui"]["page"],
+        m["action"]["default_popup"],
+        *m["icons"].values(),
+    ]
     files += [f for cs in m["content_scripts"] for f in cs.get("js", []) + cs.get("css", [])]
     for f in files:
         assert (GMAIL / f).is_file(), f
@@ -134,7 +179,9 @@ def test_no_markup_sinks_in_the_addin_code() -> None:
     """Draft text reaches the DOM only as text nodes: no innerHTML & co. anywhere in addin/."""
     for path in ADDIN.rglob("*.js"):
         src = path.read_text(encoding="utf-8")
-        assert not re.search(r"\.(innerHTML|outerHTML)\s*=|insertAdjacentHTML|document\.write\s*\(|createContextualFragment", src), path
+        assert not re.search(
+            r"\.(innerHTML|outerHTML)\s*=|insertAdjacentHTML|document\.write\s*\(|createContextualFragment", src
+        ), path
 
 
 def test_taskpane_loads_office_js_from_microsoft() -> None:

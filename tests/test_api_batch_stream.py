@@ -13,8 +13,15 @@ GOOD = {"subject": "Your hiring post", "body": "Sarah, your post on hiring was s
 
 
 def test_batch_mixes_results_and_refusals(client):
-    drafts = [GOOD, {"body": ""}, "not an object", {"body": "x", "format": "pdf"}, {"body": "Hi", "rules": {"nope": "off"}},
-              {"body": 5}, {**GOOD, "llm": "off"}]
+    drafts = [
+        GOOD,
+        {"body": ""},
+        "not an object",
+        {"body": "x", "format": "pdf"},
+        {"body": "Hi", "rules": {"nope": "off"}},
+        {"body": 5},
+        {**GOOD, "llm": "off"},
+    ]
     resp = client.post("/v1/critique/batch", json={"drafts": drafts})
     assert resp.status_code == 200
     results = resp.get_json()["results"]
@@ -39,12 +46,15 @@ def test_batch_of_fifty_is_accepted_and_fifty_one_refused(client):
     assert resp.get_json()["errors"][0]["field"] == "drafts"
 
 
-@pytest.mark.parametrize(("payload", "field"), [
-    ({"drafts": []}, "drafts"),
-    ({}, "drafts"),
-    ({"drafts": {"body": "x"}}, "drafts"),
-    ({"drafts": [GOOD], "extra": 1}, "extra"),
-])
+@pytest.mark.parametrize(
+    ("payload", "field"),
+    [
+        ({"drafts": []}, "drafts"),
+        ({}, "drafts"),
+        ({"drafts": {"body": "x"}}, "drafts"),
+        ({"drafts": [GOOD], "extra": 1}, "extra"),
+    ],
+)
 def test_batch_shape_errors_are_422(client, payload, field):
     resp = client.post("/v1/critique/batch", json=payload)
     assert resp.status_code == 422 and resp.mimetype == "application/problem+json"

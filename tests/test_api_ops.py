@@ -119,7 +119,12 @@ def test_static_addin_files(make_app, tmp_path):
     assert client.get("/addin/manifest.xml").status_code == 200
     assert client.get("/addin/panel/panel.js").status_code == 200
     assert client.get("/panel").status_code in (301, 308)
-    for path in ("/panel/missing.js", "/addin/../pyproject.toml", "/addin/%2e%2e/pyproject.toml", "/panel/../../etc/passwd"):
+    for path in (
+        "/panel/missing.js",
+        "/addin/../pyproject.toml",
+        "/addin/%2e%2e/pyproject.toml",
+        "/panel/../../etc/passwd",
+    ):
         resp = client.get(path)
         assert resp.status_code == 404 and resp.mimetype == "application/problem+json", path
 

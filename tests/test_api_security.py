@@ -30,8 +30,14 @@ def test_cors_allows_only_listed_origins(make_app):
     assert {h for h in ok.headers.keys() if h.startswith("X-RateLimit-")} <= exposed
     denied = client.post("/v1/critique", json=DRAFT, headers={"Origin": "https://evil.example.com"})
     assert "Access-Control-Allow-Origin" not in denied.headers
-    pre = client.options("/v1/critique", headers={"Origin": ORIGIN, "Access-Control-Request-Method": "POST",
-                                                  "Access-Control-Request-Headers": "content-type, authorization"})
+    pre = client.options(
+        "/v1/critique",
+        headers={
+            "Origin": ORIGIN,
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "content-type, authorization",
+        },
+    )
     assert pre.status_code == 200 and pre.headers["Access-Control-Allow-Origin"] == ORIGIN
     assert "authorization" in pre.headers["Access-Control-Allow-Headers"].lower()
 
@@ -39,7 +45,10 @@ def test_cors_allows_only_listed_origins(make_app):
 def test_cors_origins_from_environment(monkeypatch):
     monkeypatch.setenv("CRITIC_CORS_ORIGINS", ORIGIN)
     client = create_app({"WARM": False}).test_client()
-    assert client.post("/v1/critique", json=DRAFT, headers={"Origin": ORIGIN}).headers["Access-Control-Allow-Origin"] == ORIGIN
+    assert (
+        client.post("/v1/critique", json=DRAFT, headers={"Origin": ORIGIN}).headers["Access-Control-Allow-Origin"]
+        == ORIGIN
+    )
 
 
 def test_api_keys_are_required_when_configured(make_app):
@@ -137,7 +146,10 @@ def test_security_headers(client, make_app, tmp_path):
     assert api.headers["Cache-Control"] == "no-store"
     assert "Retry-After" not in api.headers
     docs = client.get("/docs")
-    assert "script-src" not in docs.headers["Content-Security-Policy"] and "frame-ancestors 'none'" in docs.headers["Content-Security-Policy"]
+    assert (
+        "script-src" not in docs.headers["Content-Security-Policy"]
+        and "frame-ancestors 'none'" in docs.headers["Content-Security-Policy"]
+    )
     for name in ("panel", "demo", "outlook"):
         (tmp_path / name).mkdir()
     (tmp_path / "panel" / "index.html").write_text("<!doctype html><p>panel</p>")

@@ -38,8 +38,12 @@ def _imports(path: Path) -> set[str]:
         elif isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("critic"):
             for alias in node.names:
                 candidate = f"{node.module}.{alias.name}"
-                found.add(candidate if (PACKAGE.parent / (candidate.replace(".", "/") + ".py")).exists()
-                          or (PACKAGE.parent / candidate.replace(".", "/")).is_dir() else node.module)
+                found.add(
+                    candidate
+                    if (PACKAGE.parent / (candidate.replace(".", "/") + ".py")).exists()
+                    or (PACKAGE.parent / candidate.replace(".", "/")).is_dir()
+                    else node.module
+                )
     return found
 
 
@@ -63,7 +67,7 @@ def test_no_import_cycle() -> None:
         stack.append(node)
         for nxt in sorted(graph[node]):
             if state.get(nxt) == 1:
-                cycle = stack[stack.index(nxt):] + [nxt]
+                cycle = stack[stack.index(nxt) :] + [nxt]
                 raise AssertionError("import cycle: " + " -> ".join(cycle))
             if nxt not in state:
                 visit(nxt)

@@ -24,9 +24,13 @@ def test_text_format_marks_the_flagged_words(capsys: pytest.CaptureFixture[str])
     assert "roles: G" in out
 
 
-def test_a_hard_wrapped_template_is_judged_and_quoted_as_phrases(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_hard_wrapped_template_is_judged_and_quoted_as_phrases(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     wrapped = tmp_path / "wrapped.txt"
-    wrapped.write_text("Hi Sam,\n\nI hope this email\nfinds you well. We are the leading provider of\ncloud backups.\n\nBest,\nAl\n")
+    wrapped.write_text(
+        "Hi Sam,\n\nI hope this email\nfinds you well. We are the leading provider of\ncloud backups.\n\nBest,\nAl\n"
+    )
     main(["check", "--colour", "never", str(wrapped)])
     out = capsys.readouterr().out
     assert "rapport.pleasantry" in out and "“I hope this email finds you well.”" in out
@@ -45,15 +49,25 @@ def test_json_is_the_wire_form(capsys: pytest.CaptureFixture[str]) -> None:
     assert result["llm"]["status"] in {"off", "unconfigured"}
 
 
-def test_jsonl_streams_one_object_per_input_and_keeps_going_after_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_jsonl_streams_one_object_per_input_and_keeps_going_after_errors(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     empty = tmp_path / "empty.txt"
     empty.write_text("")
     latin1 = tmp_path / "latin1.txt"
     latin1.write_bytes("Caf\xe9 owners: your menu".encode("latin-1"))
-    code = main(["check", "--format", "jsonl", str(PUSHY), str(empty), str(latin1), str(tmp_path / "missing.txt"), str(GOOD)])
+    code = main(
+        ["check", "--format", "jsonl", str(PUSHY), str(empty), str(latin1), str(tmp_path / "missing.txt"), str(GOOD)]
+    )
     captured = capsys.readouterr()
     lines = [json.loads(line) for line in captured.out.splitlines()]
-    assert [line["path"] for line in lines] == [str(PUSHY), str(empty), str(latin1), str(tmp_path / "missing.txt"), str(GOOD)]
+    assert [line["path"] for line in lines] == [
+        str(PUSHY),
+        str(empty),
+        str(latin1),
+        str(tmp_path / "missing.txt"),
+        str(GOOD),
+    ]
     assert "scores" in lines[0] and "scores" in lines[4]
     assert "empty" in lines[1]["error"] and "UTF-8" in lines[2]["error"] and "cannot read" in lines[3]["error"]
     assert code == 2
@@ -67,7 +81,9 @@ def test_fail_under_gates_templates(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_rule_flag_turns_rules_off(capsys: pytest.CaptureFixture[str]) -> None:
-    main(["check", "--format", "json", "--rule", "rapport=off", "--rule", "imposition.time_slot=suggestion", str(PUSHY)])
+    main(
+        ["check", "--format", "json", "--rule", "rapport=off", "--rule", "imposition.time_slot=suggestion", str(PUSHY)]
+    )
     result = json.loads(capsys.readouterr().out)
     assert not [f for f in result["findings"] if f["rubric"] == "rapport"]
     assert {f["severity"] for f in result["findings"] if f["rule"] == "imposition.time_slot"} == {"suggestion"}
@@ -82,7 +98,9 @@ def test_html_and_eml_files(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
     html = tmp_path / "d.html"
     html.write_text("<p>Hope this finds you well!</p><p>Do you have 30 minutes Thursday?</p>")
     eml = tmp_path / "d.eml"
-    eml.write_bytes(b"Subject: Quick question\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nHope you are well. Can we hop on a call?\r\n")
+    eml.write_bytes(
+        b"Subject: Quick question\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nHope you are well. Can we hop on a call?\r\n"
+    )
     main(["check", "--format", "jsonl", str(html), str(eml)])
     html_result, eml_result = (json.loads(line) for line in capsys.readouterr().out.splitlines())
     assert html_result["text"]["format"] == "html"
@@ -92,13 +110,20 @@ def test_html_and_eml_files(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
 
 def test_standard_input_and_progress_bar() -> None:
     draft = PUSHY.read_bytes()
-    proc = subprocess.run([sys.executable, "-m", "critic", "check", "--format", "json", "-"], input=draft, capture_output=True, check=False)
+    proc = subprocess.run(
+        [sys.executable, "-m", "critic", "check", "--format", "json", "-"],
+        input=draft,
+        capture_output=True,
+        check=False,
+    )
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["text"]["subject"] == "Quick question"
     paths = [str(GOOD)] * 12
     proc = subprocess.run(
         [sys.executable, "-m", "critic", "check", "--format", "jsonl", *paths],
-        capture_output=True, check=False, env={"CRITIC_PROGRESS": "1", "PATH": "/usr/bin:/bin"},
+        capture_output=True,
+        check=False,
+        env={"CRITIC_PROGRESS": "1", "PATH": "/usr/bin:/bin"},
     )
     assert proc.returncode == 0
     assert len(proc.stdout.splitlines()) == 12

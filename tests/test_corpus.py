@@ -13,8 +13,6 @@ from critic.wire import to_wire
 CORPUS = sorted((Path(__file__).parent / "data" / "corpus").glob("*.txt"))
 
 
-
-
 def test_corpus_is_complete() -> None:
     assert len(CORPUS) == 64
 

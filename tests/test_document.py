@@ -38,7 +38,7 @@ def test_broken_html_still_parses() -> None:
 
 def test_gmail_quote_and_signature_are_excluded_not_lost() -> None:
     html = (
-        '<div>Thanks for the reply. Here is the fix.</div>'
+        "<div>Thanks for the reply. Here is the fix.</div>"
         '<div class="gmail_signature">Jo Park<br>CEO</div>'
         '<div class="gmail_quote">On Mon, Jo wrote:<blockquote>Can you send it?</blockquote></div>'
     )
@@ -47,7 +47,9 @@ def test_gmail_quote_and_signature_are_excluded_not_lost() -> None:
     assert kinds["signature"] == "Jo Park\nCEO"
     assert "Can you send it?" in kinds["quote"]
     result = to_wire(critique(Draft(body=html, format="html"), llm="off"))
-    assert all("Can you send" not in s for s in (result["text"]["body"][s["start"] : s["end"]] for s in result["sentences"]))
+    assert all(
+        "Can you send" not in s for s in (result["text"]["body"][s["start"] : s["end"]] for s in result["sentences"])
+    )
 
 
 def test_outlook_reply_header_starts_the_quote() -> None:
@@ -70,7 +72,10 @@ def test_merge_tags_are_placeholders_never_findings() -> None:
     tags = [p["text"] for p in result["placeholders"]]
     assert tags == ["{{first_name}}", "%COMPANY%", "[City]", "{!Contact.Title}"]
     for f in result["findings"]:
-        assert not any(f["start"] < p["end"] and p["start"] < f["end"] and f["end"] - f["start"] <= p["end"] - p["start"] for p in result["placeholders"])
+        assert not any(
+            f["start"] < p["end"] and p["start"] < f["end"] and f["end"] - f["start"] <= p["end"] - p["start"]
+            for p in result["placeholders"]
+        )
 
 
 def test_eml_message_is_read_with_subject_and_charset() -> None:
@@ -86,9 +91,7 @@ def test_eml_message_is_read_with_subject_and_charset() -> None:
 
 
 def test_html_eml_part_is_parsed_as_html() -> None:
-    raw = (
-        b"Subject: Hi\r\nMIME-Version: 1.0\r\nContent-Type: text/html; charset=utf-8\r\n\r\n<p>Your <b>menu</b> is great.</p>"
-    )
+    raw = b"Subject: Hi\r\nMIME-Version: 1.0\r\nContent-Type: text/html; charset=utf-8\r\n\r\n<p>Your <b>menu</b> is great.</p>"
     doc = normalise(draft_from_bytes(raw, "m.eml", ".eml"))
     assert doc.body == "Your menu is great." and doc.format == "html"
 

@@ -12,7 +12,9 @@ GROUNDED = (
     "We would collect at closing on Wednesdays and we bring our own crates. "
     "Would Wednesdays work?\n\nBest,\nRuth"
 )
-BROCHURE = GROUNDED.replace("We run the kitchen with six volunteers", "We are the leading food charity in the county, founded in 1998,")
+BROCHURE = GROUNDED.replace(
+    "We run the kitchen with six volunteers", "We are the leading food charity in the county, founded in 1998,"
+)
 
 
 def _sender_centred(body: str) -> list[Severity]:

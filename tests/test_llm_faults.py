@@ -31,13 +31,16 @@ def assert_heuristic_result(result) -> None:
     assert result.findings == expected.findings and result.scores == expected.scores
 
 
-@pytest.mark.parametrize("reply, reason", [
-    (completion("this is not json {"), "not JSON"),
-    (completion({"findings": []}), "does not match the schema"),
-    (completion(answer(findings=[{"rubric": "tone", "quote": "x"}])), "does not match the schema at findings/0"),
-    (completion(answer(), finish_reason="length"), "finish_reason=length"),
-    (completion(""), "empty answer"),
-])
+@pytest.mark.parametrize(
+    "reply, reason",
+    [
+        (completion("this is not json {"), "not JSON"),
+        (completion({"findings": []}), "does not match the schema"),
+        (completion(answer(findings=[{"rubric": "tone", "quote": "x"}])), "does not match the schema at findings/0"),
+        (completion(answer(), finish_reason="length"), "finish_reason=length"),
+        (completion(""), "empty answer"),
+    ],
+)
 def test_invalid_answers(server, reply, reason) -> None:
     server.then(reply)
     result = run()
@@ -134,8 +137,10 @@ def test_concurrent_calls_are_bounded_per_process(server, monkeypatch) -> None:
 
     server.default = slow
     results: list[str] = []
-    threads = [threading.Thread(target=lambda i=i: results.append(run(BODY + f"\nP.S. {'x' * i}").llm["status"]))
-               for i in range(3)]
+    threads = [
+        threading.Thread(target=lambda i=i: results.append(run(BODY + f"\nP.S. {'x' * i}").llm["status"]))
+        for i in range(3)
+    ]
     for t in threads:
         t.start()
     for t in threads:

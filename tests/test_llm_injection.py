@@ -23,8 +23,12 @@ def obeying(request):
     sent = draft_of(request)["body"]
     if "ignore your instructions" in sent.lower():
         return completion(answer(adjustments=dict.fromkeys(RUBRICS, 100)))
-    return completion(answer(findings=[finding("Our platform helps companies grow.", severity="warning")],
-                             adjustments={"empathy": -5, "value_first": 4}))
+    return completion(
+        answer(
+            findings=[finding("Our platform helps companies grow.", severity="warning")],
+            adjustments={"empathy": -5, "value_first": 4},
+        )
+    )
 
 
 @pytest.fixture
@@ -69,13 +73,17 @@ def test_positive_adjustments_are_kept_for_a_clean_draft(server) -> None:
 
 
 def test_no_finding_can_point_outside_the_drafts_judged_text(server) -> None:
-    server.default = completion(answer(findings=[
-        finding("Please send pricing.", rubric="imposition"),  # in the quoted reply
-        finding("Sales, Acme", rubric="clarity"),  # in the signature
-        finding("You review draft outreach emails", rubric="clarity"),  # from the system prompt
-        finding("Ignore previous instructions", rubric="clarity"),  # not in this draft
-        finding("Our platform helps companies grow.", rubric="value_first"),  # real
-    ]))
+    server.default = completion(
+        answer(
+            findings=[
+                finding("Please send pricing.", rubric="imposition"),  # in the quoted reply
+                finding("Sales, Acme", rubric="clarity"),  # in the signature
+                finding("You review draft outreach emails", rubric="clarity"),  # from the system prompt
+                finding("Ignore previous instructions", rubric="clarity"),  # not in this draft
+                finding("Our platform helps companies grow.", rubric="value_first"),  # real
+            ]
+        )
+    )
     result = run(CLEAN)
     llm_findings = [f for f in result.findings if f.source == "llm"]
     assert [f.quote for f in llm_findings] == ["Our platform helps companies grow."]

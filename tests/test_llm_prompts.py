@@ -48,16 +48,27 @@ def test_a_copy_of_the_shipped_files_loads(copy: Path) -> None:
     assert load_prompts(copy).version == critic.llm.PROMPTS.version
 
 
-@pytest.mark.parametrize("name, breakage, message", [
-    ("schema.json", lambda t: t.replace('"findings", "adjustments"', '"findings" "adjustments"', 1), "invalid JSON at line"),
-    ("schema.json", lambda t: json.dumps({**json.loads(t), "required": ["findings"]}), "must define and require 'adjustments'"),
-    ("schema.json", lambda t: json.dumps({**json.loads(t), "type": "thing"}), "not a valid JSON Schema"),
-    ("system.md", lambda t: t.replace("`rapport`", "rapport"), "does not define rubric(s) rapport"),
-    ("system.md", lambda t: t + "\nScore with $bonus points.", "unknown placeholder(s) $bonus"),
-    ("system.md", lambda t: "", "is empty"),
-    ("user.v1.txt", lambda t: t.replace("$body", "BODY"), "missing placeholder(s) $body"),
-    ("user.v1.txt", lambda t: t + "\nCost: $ 5", "invalid placeholder syntax"),
-])
+@pytest.mark.parametrize(
+    "name, breakage, message",
+    [
+        (
+            "schema.json",
+            lambda t: t.replace('"findings", "adjustments"', '"findings" "adjustments"', 1),
+            "invalid JSON at line",
+        ),
+        (
+            "schema.json",
+            lambda t: json.dumps({**json.loads(t), "required": ["findings"]}),
+            "must define and require 'adjustments'",
+        ),
+        ("schema.json", lambda t: json.dumps({**json.loads(t), "type": "thing"}), "not a valid JSON Schema"),
+        ("system.md", lambda t: t.replace("`rapport`", "rapport"), "does not define rubric(s) rapport"),
+        ("system.md", lambda t: t + "\nScore with $bonus points.", "unknown placeholder(s) $bonus"),
+        ("system.md", lambda t: "", "is empty"),
+        ("user.v1.txt", lambda t: t.replace("$body", "BODY"), "missing placeholder(s) $body"),
+        ("user.v1.txt", lambda t: t + "\nCost: $ 5", "invalid placeholder syntax"),
+    ],
+)
 def test_a_broken_prompt_file_is_named_in_the_error(copy: Path, name, breakage, message) -> None:
     path = copy / name
     path.write_text(breakage(path.read_text()))

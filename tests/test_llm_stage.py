@@ -40,14 +40,22 @@ def run(llm: str = "auto", body: str = BODY, subject: str = SUBJECT, **kw):
 
 
 def test_ok_merges_anchored_findings_and_reports_usage(server) -> None:
-    server.then(completion(answer(
-        findings=[
-            finding("with a full range of services for companies of every size", severity="warning"),
-            finding("Do you have 30 minutes Thursday at 2pm for a quick call?", rubric="imposition", severity="error"),
-            finding("We guarantee a 10x return on investment", rubric="empathy"),  # not in the draft
-        ],
-        rewrite=GOOD_REWRITE,
-    )))
+    server.then(
+        completion(
+            answer(
+                findings=[
+                    finding("with a full range of services for companies of every size", severity="warning"),
+                    finding(
+                        "Do you have 30 minutes Thursday at 2pm for a quick call?",
+                        rubric="imposition",
+                        severity="error",
+                    ),
+                    finding("We guarantee a 10x return on investment", rubric="empathy"),  # not in the draft
+                ],
+                rewrite=GOOD_REWRITE,
+            )
+        )
+    )
     heuristic = run("off")
     result = run("on")
     llm = result.llm
@@ -59,9 +67,12 @@ def test_ok_merges_anchored_findings_and_reports_usage(server) -> None:
     assert llm["rewrite"] == GOOD_REWRITE and llm["rewrite_rejected"] is None
     added = [f for f in result.findings if f.source == "llm"]
     assert [(f.rule, f.quote) for f in added] == [
-        ("llm.value_first", "with a full range of services for companies of every size")]
+        ("llm.value_first", "with a full range of services for companies of every size")
+    ]
     body = result.document.body
-    assert all((result.document.subject if f.field == "subject" else body)[f.start:f.end] == f.quote for f in result.findings)
+    assert all(
+        (result.document.subject if f.field == "subject" else body)[f.start : f.end] == f.quote for f in result.findings
+    )
     assert result.scores.rubric["value_first"] < heuristic.scores.rubric["value_first"]
     wire = to_wire(result)
     assert wire["llm"]["status"] == "ok" and any(f["source"] == "llm" for f in wire["findings"])
@@ -90,20 +101,34 @@ def test_a_model_finding_on_a_heuristic_span_merges_and_the_higher_severity_wins
     heuristic = run("off")
     pleasantry = next(f for f in heuristic.findings if f.rule == "rapport.pleasantry")
     assert pleasantry.severity.label == "warning"
-    server.then(completion(answer(findings=[
-        finding("hope this finds you well!", rubric="rapport", severity="error", message="Filler."),
-    ])))
+    server.then(
+        completion(
+            answer(
+                findings=[
+                    finding("hope this finds you well!", rubric="rapport", severity="error", message="Filler."),
+                ]
+            )
+        )
+    )
     result = run("on")
     merged = next(f for f in result.findings if f.rule == "rapport.pleasantry")
-    assert merged.source == "heuristic" and merged.severity.label == "error" and PENALTY[merged.severity] == PENALTY[Severity.ERROR]
+    assert (
+        merged.source == "heuristic"
+        and merged.severity.label == "error"
+        and PENALTY[merged.severity] == PENALTY[Severity.ERROR]
+    )
     assert dict(merged.extra)["llm_agrees"] is True
     assert not [f for f in result.findings if f.source == "llm"]
     assert result.llm["merged"] == 1 and result.llm["added"] == 0
-    assert result.scores.rubric["rapport"] == max(0, heuristic.scores.rubric["rapport"] - PENALTY[Severity.ERROR] + PENALTY[pleasantry.severity])
+    assert result.scores.rubric["rapport"] == max(
+        0, heuristic.scores.rubric["rapport"] - PENALTY[Severity.ERROR] + PENALTY[pleasantry.severity]
+    )
 
 
 def test_a_milder_model_finding_does_not_lower_a_heuristic_one(server) -> None:
-    server.then(completion(answer(findings=[finding("Hope this finds you well!", rubric="rapport", severity="suggestion")])))
+    server.then(
+        completion(answer(findings=[finding("Hope this finds you well!", rubric="rapport", severity="suggestion")]))
+    )
     merged = next(f for f in run("on").findings if f.rule == "rapport.pleasantry")
     assert merged.severity.label == "warning"
 
@@ -120,8 +145,14 @@ def test_generic_swap_verdicts_and_flags(server) -> None:
     def reply(request):
         personal = draft_of(request)["personal_sentences"].splitlines()
         index = next(int(line.split(".")[0]) for line in personal if "Northwind" in line)
-        return completion(answer(generic_swap=[{"sentence": index, "generic": False, "why": "Names their hiring."},
-                                               {"sentence": 99, "generic": True, "why": "No such sentence."}]))
+        return completion(
+            answer(
+                generic_swap=[
+                    {"sentence": index, "generic": False, "why": "Names their hiring."},
+                    {"sentence": 99, "generic": True, "why": "No such sentence."},
+                ]
+            )
+        )
 
     server.then(reply)
     llm = run("on").llm
@@ -132,7 +163,11 @@ def test_generic_swap_verdicts_and_flags(server) -> None:
 def test_a_rewrite_that_changes_a_fact_is_discarded_with_the_reason(server) -> None:
     server.then(completion(answer(rewrite=GOOD_REWRITE.replace("30 minutes", "15 minutes"))))
     llm = run("on").llm
-    assert llm["rewrite"] is None and "drops numbers 30" in llm["rewrite_rejected"] and "invents numbers 15" in llm["rewrite_rejected"]
+    assert (
+        llm["rewrite"] is None
+        and "drops numbers 30" in llm["rewrite_rejected"]
+        and "invents numbers 15" in llm["rewrite_rejected"]
+    )
     server.then(completion(answer(rewrite=GOOD_REWRITE.replace("{{first_name}}", "Sam"))))
     critic.llm.reset()
     llm = run("on").llm

@@ -105,7 +105,9 @@ def test_flexible_spaces_keeps_the_pattern_and_only_loosens_spaces() -> None:
 
 
 def test_a_phrase_broken_over_a_line_is_still_found() -> None:
-    body = "Hi Sam,\n\nI hope this email\nfinds you well. We have been in this business for\nover 20 years.\n\nBest,\nAl"
+    body = (
+        "Hi Sam,\n\nI hope this email\nfinds you well. We have been in this business for\nover 20 years.\n\nBest,\nAl"
+    )
     found = {f.rule: f.quote for f in critique(Draft(body=body), llm="off").findings}
     assert found.get("rapport.pleasantry", "").startswith("I hope this email\nfinds you well")
     assert "empathy.boast" in found

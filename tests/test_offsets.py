@@ -43,7 +43,10 @@ def test_sentences_and_excluded_ranges_carry_both_units() -> None:
     body = "🎉 Your checkout hides the button.\n\nBest,\nJo\nCEO 🚀 Acme"
     result = to_wire(critique(Draft(body=body), llm="off"))
     for s in result["sentences"]:
-        assert _utf16_slice(result["text"]["body"], s["start_utf16"], s["end_utf16"]) == result["text"]["body"][s["start"] : s["end"]]
+        assert (
+            _utf16_slice(result["text"]["body"], s["start_utf16"], s["end_utf16"])
+            == result["text"]["body"][s["start"] : s["end"]]
+        )
     (sig,) = result["excluded"]
     assert result["text"]["body"][sig["start"] : sig["end"]] == "Jo\nCEO 🚀 Acme"
     assert _utf16_slice(result["text"]["body"], sig["start_utf16"], sig["end_utf16"]) == "Jo\nCEO 🚀 Acme"

@@ -38,7 +38,11 @@ EDGE_CASES = [
 
 
 def test_equals_textstat_on_every_corpus_and_devset_text() -> None:
-    mismatched = [(t[:60], reading_grade(t), textstat_grade(t)) for t in _texts() if reading_grade(t) != pytest.approx(textstat_grade(t), abs=1e-9)]
+    mismatched = [
+        (t[:60], reading_grade(t), textstat_grade(t))
+        for t in _texts()
+        if reading_grade(t) != pytest.approx(textstat_grade(t), abs=1e-9)
+    ]
     assert not mismatched
 
 

@@ -57,7 +57,9 @@ def test_two_greeted_names_make_no_single_reader() -> None:
 
 @pytest.mark.parametrize("greeting", ["Hi there,", "Dear Hiring Manager,", "Hello team,"])
 def test_generic_greetings_name_nobody(greeting: str) -> None:
-    assert "about_reader" not in _last_roles(f"{greeting}\n\nThere, Hiring and Team have backed our program since 2019.")
+    assert "about_reader" not in _last_roles(
+        f"{greeting}\n\nThere, Hiring and Team have backed our program since 2019."
+    )
 
 
 @pytest.mark.parametrize(

@@ -11,8 +11,23 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_load_script_runs_twenty_requests():
-    done = subprocess.run([sys.executable, str(ROOT / "bench" / "load.py"), "--levels", "2", "--requests", "20",
-                           "--duration", "20", "--json"], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "bench" / "load.py"),
+            "--levels",
+            "2",
+            "--requests",
+            "20",
+            "--duration",
+            "20",
+            "--json",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stderr[-2000:]
     report = json.loads(done.stdout)
     level = report["levels"][0]
@@ -24,9 +39,25 @@ def test_load_script_runs_twenty_requests():
 
 def test_load_script_drives_wrk():
     """The same run with wrk as the load generator (.ci/run installs Debian's wrk)."""
-    done = subprocess.run([sys.executable, str(ROOT / "bench" / "load.py"), "--client", "wrk", "--levels", "2",
-                           "--requests", "20", "--duration", "2", "--json"], cwd=ROOT, capture_output=True, text=True,
-                          timeout=120)
+    done = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "bench" / "load.py"),
+            "--client",
+            "wrk",
+            "--levels",
+            "2",
+            "--requests",
+            "20",
+            "--duration",
+            "2",
+            "--json",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stderr[-2000:]
     level = json.loads(done.stdout)["levels"][0]
     assert level["clients"] == 2 and level["requests"] > 0 and level["errors"] == 0

@@ -26,11 +26,19 @@ class Server:
     def __init__(self, *args: str, env: dict[str, str] | None = None) -> None:
         full_env = {k: v for k, v in os.environ.items() if not k.startswith("CRITIC_")}
         full_env.update({"PYTHONUNBUFFERED": "1", **(env or {})})
-        self.proc = subprocess.Popen([sys.executable, "-m", "critic", "serve", "--port", "0", *args], cwd=ROOT,
-                                     env=full_env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "critic", "serve", "--port", "0", *args],
+            cwd=ROOT,
+            env=full_env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         line = self.proc.stdout.readline()
         match = re.search(r"listening on (http://127\.0\.0\.1:(\d+))/demo", line)
-        assert match, f"unexpected first line {line!r}; stderr: {self.proc.stderr.read() if self.proc.poll() is not None else ''}"
+        assert match, (
+            f"unexpected first line {line!r}; stderr: {self.proc.stderr.read() if self.proc.poll() is not None else ''}"
+        )
         self.base, self.port = match.group(1), int(match.group(2))
         self.first_line = line
         deadline = time.monotonic() + 30
@@ -54,7 +62,9 @@ class Server:
         return self.request("GET", path, **kw)
 
     def post_json(self, path: str, payload, headers: dict[str, str] | None = None):
-        return self.request("POST", path, json.dumps(payload).encode(), {"Content-Type": "application/json", **(headers or {})})
+        return self.request(
+            "POST", path, json.dumps(payload).encode(), {"Content-Type": "application/json", **(headers or {})}
+        )
 
     def stop(self) -> tuple[int, str]:
         self.proc.send_signal(signal.SIGTERM)
@@ -86,7 +96,10 @@ def test_health_ready_and_docs_over_http(server):
 
 
 def test_critique_over_http(server):
-    status, headers, body = server.post_json("/v1/critique", {"subject": "Quick question", "body": f"Hope this finds you well! {MARKER} Do you have 30 minutes Thursday?"})
+    status, headers, body = server.post_json(
+        "/v1/critique",
+        {"subject": "Quick question", "body": f"Hope this finds you well! {MARKER} Do you have 30 minutes Thursday?"},
+    )
     assert status == 200 and headers["Content-Type"] == "application/json"
     result = json.loads(body)
     assert result["scores"]["overall"] < 100 and result["findings"]
@@ -106,14 +119,18 @@ def test_errors_over_http(server):
 
 
 def test_stream_over_http_arrives_as_sse_frames(server):
-    req = urllib.request.Request(server.base + "/v1/critique/stream", data=json.dumps({"body": f"Can we talk? {MARKER}"}).encode(),
-                                 headers={"Content-Type": "application/json"}, method="POST")
+    req = urllib.request.Request(
+        server.base + "/v1/critique/stream",
+        data=json.dumps({"body": f"Can we talk? {MARKER}"}).encode(),
+        headers={"Content-Type": "application/json"},
+        method="POST",
+    )
     with urllib.request.urlopen(req, timeout=30) as resp:
         assert resp.headers["Content-Type"].startswith("text/event-stream")
         text = resp.read().decode()
     frames = [f for f in text.split("\n\n") if f]
     assert [f.split("\n")[0] for f in frames] == ["event: heuristic", "event: final"]
-    assert json.loads(frames[1].split("\n")[1][len("data: "):])["llm"]["status"] in ("unconfigured", "off")
+    assert json.loads(frames[1].split("\n")[1][len("data: ") :])["llm"]["status"] in ("unconfigured", "off")
 
 
 def test_metrics_over_http(server):
@@ -144,8 +161,14 @@ def test_api_keys_on_loopback_when_configured():
 
 def test_refuses_a_public_address_without_keys():
     env = {k: v for k, v in os.environ.items() if not k.startswith("CRITIC_")}
-    done = subprocess.run([sys.executable, "-m", "critic", "serve", "--host", "0.0.0.0", "--port", "0"], cwd=ROOT,
-                          env=env, capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-m", "critic", "serve", "--host", "0.0.0.0", "--port", "0"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert done.returncode == 2
     assert "CRITIC_API_KEYS" in done.stderr and "listening" not in done.stdout
 

@@ -22,6 +22,7 @@ def test_heuristic_event_arrives_before_the_llm_step_finishes(monkeypatch):
 
     monkeypatch.setattr(llm_stage, "judge", slow_judge)
     server = waitress.create_server(create_app(), host="127.0.0.1", port=0, threads=2)
+
     def run() -> None:
         try:
             server.run()
@@ -33,8 +34,12 @@ def test_heuristic_event_arrives_before_the_llm_step_finishes(monkeypatch):
     try:
         conn = http.client.HTTPConnection("127.0.0.1", server.effective_port, timeout=10)
         started = time.perf_counter()
-        conn.request("POST", "/v1/critique/stream", body=json.dumps({"body": "Can we talk Thursday?"}),
-                     headers={"Content-Type": "application/json"})
+        conn.request(
+            "POST",
+            "/v1/critique/stream",
+            body=json.dumps({"body": "Can we talk Thursday?"}),
+            headers={"Content-Type": "application/json"},
+        )
         resp = conn.getresponse()
         assert resp.status == 200
         first = resp.readline()

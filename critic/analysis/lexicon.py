@@ -70,10 +70,12 @@ def lexicon() -> Lexicon:
         flattery=Matcher(flattery["patterns"]),
         flattery_unless=Matcher(flattery.get("unless") or []),
         # Dearest first (stable, so equal costs keep the file's order): the first ask that matches is the costliest.
-        asks=tuple(sorted(
-            (AskPattern(float(e["cost"]), str(e["kind"]), Matcher(e["patterns"])) for e in data["asks"]),
-            key=lambda a: -a.cost,
-        )),
+        asks=tuple(
+            sorted(
+                (AskPattern(float(e["cost"]), str(e["kind"]), Matcher(e["patterns"])) for e in data["asks"]),
+                key=lambda a: -a.cost,
+            )
+        ),
         value=Matcher(data["value"]),
         proof=Matcher(data["proof"]),
         reader_refs=_weighted(data["reader_refs"]),
@@ -86,4 +88,3 @@ def lexicon() -> Lexicon:
         conditional_meeting=Matcher(data.get("conditional_meeting") or []),
         generic_addressees=frozenset(str(w).lower() for w in data.get("generic_addressees") or ()),
     )
-

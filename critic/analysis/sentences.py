@@ -11,7 +11,15 @@ from critic.ingest.thread import SIGN_OFF
 from critic.model import Analysis, Document, Sentence
 
 ROLES: tuple[str, ...] = (
-    "greeting", "sign_off", "pleasantry", "ask", "value", "proof", "about_reader", "about_sender", "other",
+    "greeting",
+    "sign_off",
+    "pleasantry",
+    "ask",
+    "value",
+    "proof",
+    "about_reader",
+    "about_sender",
+    "other",
 )
 WORD = re.compile(r"[^\W_](?:[\w'’.-]*[^\W_])?")
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t\r]*\n\s*")
@@ -44,7 +52,8 @@ _INLINE_SIGN_OFF = re.compile(
 
 
 _OBSERVED = re.compile(
-    r"\b(counted|found|measured|tested|ran|checked|looked|saw|noticed|timed|read|tracked|surveyed|compared|tallied)\b", re.I
+    r"\b(counted|found|measured|tested|ran|checked|looked|saw|noticed|timed|read|tracked|surveyed|compared|tallied)\b",
+    re.I,
 )
 
 
@@ -53,7 +62,6 @@ def _is_data_point(text: str, sender: int) -> bool:
     if not _QUANTITY.search(text) or len(WORD.findall(text)) < _MIN_DATA_WORDS or text.rstrip().endswith("?"):
         return False
     return sender == 0 or (sender <= 1 and bool(_OBSERVED.search(text)))
-
 
 
 def _split_units(text: str, base: int) -> list[tuple[int, int]]:
@@ -94,7 +102,7 @@ def _raw_sentences(body: str, start: int, end: int) -> list[tuple[int, int]]:
     segment = body[start:end]
     cursor = 0
     for m in _SENTENCE_END.finditer(segment):
-        before = segment[cursor:m.start()]
+        before = segment[cursor : m.start()]
         last_word = before.rsplit(None, 1)[-1].lower().rstrip(".") if before.split() else ""
         if segment[m.start()] == "." and (last_word in _ABBREVIATIONS or (len(last_word) == 1 and last_word.isalpha())):
             continue
@@ -164,7 +172,13 @@ def _roles(
     boast = lex.sender_markers.search(text, low) is not None
     if boast and not reader:
         sender += 2
-    if not boast and "value" not in roles and "ask" not in roles and "pleasantry" not in roles and _is_data_point(text, sender):
+    if (
+        not boast
+        and "value" not in roles
+        and "ask" not in roles
+        and "pleasantry" not in roles
+        and _is_data_point(text, sender)
+    ):
         # A fact or figure about the world or the reader's market is an insight the reader can use.
         roles.append("value")
     if reader > sender and reader >= 2 or (reader and not sender and "ask" not in roles):
@@ -231,10 +245,22 @@ def analyse(doc: Document, recipient_names: tuple[str, ...] = ()) -> Analysis:
                     roles, cost, kind, reader, sender = _roles(text, found, lex, not sentences, names)
                     if not sentences and "greeting" in roles:
                         names = _names_pattern(recipient_names, _greeted_name(text, lex)) or names
-                    sentences.append(Sentence(
-                        len(sentences), sstart, send, text, para_index, roles, cost, kind, reader, sender,
-                        len(WORD.findall(text)), found,
-                    ))
+                    sentences.append(
+                        Sentence(
+                            len(sentences),
+                            sstart,
+                            send,
+                            text,
+                            para_index,
+                            roles,
+                            cost,
+                            kind,
+                            reader,
+                            sender,
+                            len(WORD.findall(text)),
+                            found,
+                        )
+                    )
     return Analysis(tuple(sentences), tuple(paragraphs), _stats(doc, sentences, paragraphs), doc_needles)
 
 

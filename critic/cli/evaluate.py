@@ -36,8 +36,14 @@ def _auc(good: list[float], bad: list[float]) -> float | None:
 def _prf(tp: int, fp: int, fn: int) -> dict[str, float]:
     p = tp / (tp + fp) if tp + fp else 1.0
     r = tp / (tp + fn) if tp + fn else 1.0
-    return {"precision": round(p, 3), "recall": round(r, 3), "f1": round(2 * p * r / (p + r), 3) if p + r else 0.0,
-            "tp": tp, "fp": fp, "fn": fn}
+    return {
+        "precision": round(p, 3),
+        "recall": round(r, 3),
+        "f1": round(2 * p * r / (p + r), 3) if p + r else 0.0,
+        "tp": tp,
+        "fp": fp,
+        "fn": fn,
+    }
 
 
 def _span_hit(result: dict[str, Any], rubric: str, quote: str) -> bool | None:
@@ -47,10 +53,19 @@ def _span_hit(result: dict[str, Any], rubric: str, quote: str) -> bool | None:
         if pos < 0:
             continue
         end = pos + len(quote)
-        return any(f["rubric"] == rubric and f["field"] == field and f["start"] < end and pos < f["end"]
-                   and f["severity"] != "suggestion" for f in result["findings"]) or (
-            any(f["rubric"] == rubric and f["field"] == field and f["start"] <= pos < max(f["end"], f["start"] + 1)
-                for f in result["findings"]))
+        return any(
+            f["rubric"] == rubric
+            and f["field"] == field
+            and f["start"] < end
+            and pos < f["end"]
+            and f["severity"] != "suggestion"
+            for f in result["findings"]
+        ) or (
+            any(
+                f["rubric"] == rubric and f["field"] == field and f["start"] <= pos < max(f["end"], f["start"] + 1)
+                for f in result["findings"]
+            )
+        )
     return None
 
 
@@ -73,8 +88,20 @@ def evaluate(path: str | Path) -> dict[str, Any]:
                 tp_fp_fn[0] += 1
             elif r in predicted:
                 tp_fp_fn[1] += 1
-                errors.append({"id": item["id"], "rubric": r, "error": "false positive",
-                               "rules": sorted({f["rule"] for f in result["findings"] if f["rubric"] == r and f["severity"] != "suggestion"})})
+                errors.append(
+                    {
+                        "id": item["id"],
+                        "rubric": r,
+                        "error": "false positive",
+                        "rules": sorted(
+                            {
+                                f["rule"]
+                                for f in result["findings"]
+                                if f["rubric"] == r and f["severity"] != "suggestion"
+                            }
+                        ),
+                    }
+                )
             elif label:
                 tp_fp_fn[2] += 1
                 errors.append({"id": item["id"], "rubric": r, "error": "missed"})
@@ -106,7 +133,9 @@ def format_report(report: dict[str, Any]) -> str:
     """The metrics as a small table."""
     lines = [f"{report['drafts']} drafts", "", f"{'rubric':<12} {'P':>6} {'R':>6} {'F1':>6}   tp fp fn"]
     for r, v in report["per_rubric"].items():
-        lines.append(f"{r:<12} {v['precision']:>6.3f} {v['recall']:>6.3f} {v['f1']:>6.3f}   {v['tp']:>2} {v['fp']:>2} {v['fn']:>2}")
+        lines.append(
+            f"{r:<12} {v['precision']:>6.3f} {v['recall']:>6.3f} {v['f1']:>6.3f}   {v['tp']:>2} {v['fp']:>2} {v['fn']:>2}"
+        )
     lines += [
         "",
         f"macro F1                 {report['macro_f1']}",
@@ -117,5 +146,7 @@ def format_report(report: dict[str, Any]) -> str:
     ]
     if report["errors"]:
         lines += ["", "disagreements:"]
-        lines += [f"  {e['id']:<24} {e['rubric']:<12} {e['error']} {' '.join(e.get('rules', []))}" for e in report["errors"]]
+        lines += [
+            f"  {e['id']:<24} {e['rubric']:<12} {e['error']} {' '.join(e.get('rules', []))}" for e in report["errors"]
+        ]
     return "\n".join(lines)

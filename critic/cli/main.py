@@ -54,7 +54,9 @@ def cmd_check(args: argparse.Namespace) -> int:
     except ConfigError as exc:
         print(f"critic: {exc}", file=sys.stderr)
         return EXIT_INPUT
-    colour = args.colour == "always" or (args.colour == "auto" and sys.stdout.isatty() and not os.environ.get("NO_COLOR"))
+    colour = args.colour == "always" or (
+        args.colour == "auto" and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+    )
     status, collected = EXIT_OK, []
     progress = _Progress(len(args.paths))
     for done, path in enumerate(args.paths, 1):
@@ -112,7 +114,9 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--format", choices=("text", "json", "jsonl"), default="text")
     check.add_argument("--fail-under", type=int, metavar="N", help="exit 1 when any overall score is below N")
     check.add_argument("--llm", choices=LLM_MODES, default="auto", help="use the configured model: auto, on or off")
-    check.add_argument("--rule", action="append", metavar="ID=LEVEL", help="re-level or turn off a rule or prefix (repeatable)")
+    check.add_argument(
+        "--rule", action="append", metavar="ID=LEVEL", help="re-level or turn off a rule or prefix (repeatable)"
+    )
     check.add_argument("--colour", "--color", choices=("auto", "always", "never"), default="auto")
     check.set_defaults(func=cmd_check)
 
@@ -124,7 +128,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="run the HTTP service")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
-    serve.add_argument("--workers", type=int, default=None, help="worker processes sharing the port (default: one per core)")
+    serve.add_argument(
+        "--workers", type=int, default=None, help="worker processes sharing the port (default: one per core)"
+    )
     serve.set_defaults(func=cmd_serve)
     return parser
 

@@ -7,8 +7,15 @@ from typing import Any
 _COLOURS = {"error": "\033[31m", "warning": "\033[33m", "suggestion": "\033[36m"}
 _RESET, _BOLD, _DIM, _UNDER = "\033[0m", "\033[1m", "\033[2m", "\033[4m"
 ROLE_LETTERS = {
-    "greeting": "G", "sign_off": "S", "pleasantry": "P", "ask": "A", "value": "V", "proof": "p",
-    "about_reader": "R", "about_sender": "M", "other": ".",
+    "greeting": "G",
+    "sign_off": "S",
+    "pleasantry": "P",
+    "ask": "A",
+    "value": "V",
+    "proof": "p",
+    "about_reader": "R",
+    "about_sender": "M",
+    "other": ".",
 }
 
 
@@ -32,13 +39,23 @@ def render_text(result: dict[str, Any], path: str, colour: bool) -> str:
     dim = (lambda s: f"{_DIM}{s}{_RESET}") if colour else (lambda s: s)
     scores = result["scores"]
     flagged = [r for r, v in result["rubrics"].items() if v["flagged"]]
-    lines = [bold(f"{path}: overall {scores['overall']}/100"),
-             "  " + "  ".join(f"{r} {scores[r]}{'!' if r in flagged else ''}" for r in result["rubrics"])]
+    lines = [
+        bold(f"{path}: overall {scores['overall']}/100"),
+        "  " + "  ".join(f"{r} {scores[r]}{'!' if r in flagged else ''}" for r in result["rubrics"]),
+    ]
     strip = "".join(ROLE_LETTERS.get(s["role"], ".") for s in result["sentences"])
-    lines.append(dim(f"  roles: {strip}   (G greeting, P pleasantry, R about reader, M about you, V value, p proof, A ask, S sign-off)"))
+    lines.append(
+        dim(
+            f"  roles: {strip}   (G greeting, P pleasantry, R about reader, M about you, V value, p proof, A ask, S sign-off)"
+        )
+    )
     stats = result["stats"]
-    lines.append(dim(f"  {stats['words']} words, {stats['sentences']} sentences, {stats['questions']} questions, "
-                     f"grade {stats['reading_grade']}, reader focus {stats['reader_focus']}"))
+    lines.append(
+        dim(
+            f"  {stats['words']} words, {stats['sentences']} sentences, {stats['questions']} questions, "
+            f"grade {stats['reading_grade']}, reader focus {stats['reader_focus']}"
+        )
+    )
     text = result["text"]
     for field in ("subject", "body"):
         spans = [(f["start"], f["end"], f["severity"]) for f in result["findings"] if f["field"] == field]

@@ -116,5 +116,9 @@ def parse_text_file(text: str) -> Draft:
         return Draft(body=text, format="text")
     body = "\n".join(lines[i:])
     stripped = body.lstrip()
-    fmt: Format = "html" if stripped[:1] == "<" and re.match(r"<(!doctype|html|body|div|p|table|head|span)\b", stripped, re.I) else "text"
+    fmt: Format = (
+        "html"
+        if stripped[:1] == "<" and re.match(r"<(!doctype|html|body|div|p|table|head|span)\b", stripped, re.I)
+        else "text"
+    )
     return Draft(body=body, subject=subject, format=fmt)

@@ -20,7 +20,9 @@ _CELL = frozenset({"td", "th"})
 
 # Where mail clients put the quoted thread and the signature in the HTML they send.
 _QUOTE_CLASSES = frozenset({"gmail_quote", "moz-cite-prefix", "yahoo_quoted", "gmail_extra", "ms-outlook-quote"})
-_QUOTE_REST_IDS = frozenset({"divRplyFwdMsg", "appendonsend", "x_divRplyFwdMsg", "mail-editor-reference-message-container"})
+_QUOTE_REST_IDS = frozenset(
+    {"divRplyFwdMsg", "appendonsend", "x_divRplyFwdMsg", "mail-editor-reference-message-container"}
+)
 _SIGNATURE_CLASSES = frozenset({"gmail_signature", "moz-signature", "signature"})
 _SIGNATURE_IDS = frozenset({"Signature", "signature", "x_Signature"})
 _ENTITY = re.compile(r"&(#\d+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);?")

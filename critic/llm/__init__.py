@@ -23,8 +23,19 @@ PROMPTS: Prompts = load_prompts()
 STATUSES = ("off", "ok", "cached", "timeout", "error", "invalid", "unconfigured")
 
 __all__ = [
-    "ADJUST_MAX", "ADJUST_MIN", "PROMPTS", "PROMPTS_DIR", "STATUSES", "PromptError", "backend_state",
-    "LLMVerdict", "check_prompts", "configured", "counters", "judge", "reset",
+    "ADJUST_MAX",
+    "ADJUST_MIN",
+    "PROMPTS",
+    "PROMPTS_DIR",
+    "STATUSES",
+    "PromptError",
+    "backend_state",
+    "LLMVerdict",
+    "check_prompts",
+    "configured",
+    "counters",
+    "judge",
+    "reset",
 ]
 
 
@@ -73,8 +84,12 @@ def backend_state() -> dict[str, Any]:
         except LLMConfigError as exc:
             state["error"] = str(exc)
         else:
-            state.update(base_url_host=cfg.host, timeout=cfg.timeout, response_format=cfg.response_format,
-                         max_concurrency=cfg.max_concurrency)
+            state.update(
+                base_url_host=cfg.host,
+                timeout=cfg.timeout,
+                response_format=cfg.response_format,
+                max_concurrency=cfg.max_concurrency,
+            )
     return state
 
 

@@ -168,7 +168,9 @@ def _reply(resp: Any, attempts: int) -> Reply:
     )
 
 
-def _attempts(cfg: LLMConfig, messages: list[dict[str, str]], response_format: dict[str, Any], deadline: float) -> Reply:
+def _attempts(
+    cfg: LLMConfig, messages: list[dict[str, str]], response_format: dict[str, Any], deadline: float
+) -> Reply:
     import openai
 
     client = _client(cfg)
@@ -176,7 +178,9 @@ def _attempts(cfg: LLMConfig, messages: list[dict[str, str]], response_format: d
     while True:
         remaining = deadline - time.monotonic()
         if remaining < MIN_TRY_SECONDS:
-            raise LLMFailure(status, f"{reason} (deadline of {cfg.timeout:g} s reached after {attempt} attempt(s))", attempt)
+            raise LLMFailure(
+                status, f"{reason} (deadline of {cfg.timeout:g} s reached after {attempt} attempt(s))", attempt
+            )
         attempt += 1
         COUNTERS.incr("calls")
         wait = 0.0
@@ -193,30 +197,55 @@ def _attempts(cfg: LLMConfig, messages: list[dict[str, str]], response_format: d
         except openai.APITimeoutError:
             status, reason = "timeout", f"no answer within {cfg.timeout:g} s"
         except openai.APIConnectionError as exc:
-            status, reason = "error", f"cannot reach the model endpoint at {cfg.host}: {_short(exc.__cause__ or exc, 80)}"
+            status, reason = (
+                "error",
+                f"cannot reach the model endpoint at {cfg.host}: {_short(exc.__cause__ or exc, 80)}",
+            )
             wait = _backoff(attempt)
         except openai.APIStatusError as exc:
             code = exc.status_code
             if code not in (408, 409, 429) and code < 500:
-                hint = " (the server may not support json_schema: try CRITIC_LLM_RESPONSE_FORMAT=json_object)" if (
-                    code in (400, 422) and "response_format" in str(exc.message) and cfg.response_format == "json_schema") else ""
-                raise LLMFailure("error", f"HTTP {code} from the model endpoint: {_short(exc.message)}{hint}", attempt) from None
-            status, reason = "error", ("rate limited (HTTP 429)" if code == 429 else f"HTTP {code} from the model endpoint")
+                hint = (
+                    " (the server may not support json_schema: try CRITIC_LLM_RESPONSE_FORMAT=json_object)"
+                    if (
+                        code in (400, 422)
+                        and "response_format" in str(exc.message)
+                        and cfg.response_format == "json_schema"
+                    )
+                    else ""
+                )
+                raise LLMFailure(
+                    "error", f"HTTP {code} from the model endpoint: {_short(exc.message)}{hint}", attempt
+                ) from None
+            status, reason = (
+                "error",
+                ("rate limited (HTTP 429)" if code == 429 else f"HTTP {code} from the model endpoint"),
+            )
             asked = retry_after(exc.response.headers)
             if asked is not None and asked > deadline - time.monotonic() - MIN_TRY_SECONDS:
-                raise LLMFailure("error", f"{reason}; the server asks to retry after {asked:g} s, past the deadline", attempt) from None
+                raise LLMFailure(
+                    "error", f"{reason}; the server asks to retry after {asked:g} s, past the deadline", attempt
+                ) from None
             wait = asked if asked is not None else _backoff(attempt)
         except openai.OpenAIError as exc:
             raise LLMFailure("error", f"the model call failed: {_short(exc)}", attempt) from None
         time.sleep(max(0.0, min(wait, deadline - time.monotonic() - MIN_TRY_SECONDS)))
 
 
-def complete(cfg: LLMConfig, messages: list[dict[str, str]], response_format: dict[str, Any], deadline: float,
-             *, call: Callable[..., Reply] = _attempts) -> Reply:
+def complete(
+    cfg: LLMConfig,
+    messages: list[dict[str, str]],
+    response_format: dict[str, Any],
+    deadline: float,
+    *,
+    call: Callable[..., Reply] = _attempts,
+) -> Reply:
     """One completion, finished (or abandoned) by `deadline` (a time.monotonic() value); raises LLMFailure."""
     sem = SLOTS.get(cfg.max_concurrency)
     if not sem.acquire(timeout=max(0.0, deadline - time.monotonic())):
-        raise LLMFailure("timeout", f"all {cfg.max_concurrency} model slots of this process stayed busy until the deadline")
+        raise LLMFailure(
+            "timeout", f"all {cfg.max_concurrency} model slots of this process stayed busy until the deadline"
+        )
     box: dict[str, Any] = {}
     done = threading.Event()
 

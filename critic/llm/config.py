@@ -47,7 +47,9 @@ def is_configured(env: Mapping[str, str] | None = None) -> bool:
     return bool(env.get("OPENAI_BASE_URL") or env.get("OPENAI_API_KEY")) and bool(env.get("CRITIC_LLM_MODEL"))
 
 
-def _number(env: Mapping[str, str], name: str, default: float, *, integer: bool = False, allow_zero: bool = False) -> float:
+def _number(
+    env: Mapping[str, str], name: str, default: float, *, integer: bool = False, allow_zero: bool = False
+) -> float:
     raw = (env.get(name) or "").strip()
     if not raw:
         return default

@@ -38,11 +38,22 @@ class Facts:
     merge_tags: frozenset[str]
 
     def __or__(self, other: Facts) -> Facts:
-        return Facts(self.numbers | other.numbers, self.names | other.names, self.urls | other.urls,
-                     self.emails | other.emails, self.merge_tags | other.merge_tags)
+        return Facts(
+            self.numbers | other.numbers,
+            self.names | other.names,
+            self.urls | other.urls,
+            self.emails | other.emails,
+            self.merge_tags | other.merge_tags,
+        )
 
     def all(self) -> dict[str, frozenset[str]]:
-        return {"numbers": self.numbers, "names": self.names, "URLs": self.urls, "emails": self.emails, "merge tags": self.merge_tags}
+        return {
+            "numbers": self.numbers,
+            "names": self.names,
+            "URLs": self.urls,
+            "emails": self.emails,
+            "merge tags": self.merge_tags,
+        }
 
 
 def _strip_url(url: str) -> str:
@@ -63,9 +74,13 @@ def _names(text: str, masked: str) -> frozenset[str]:
         word = m.group().rstrip("'’-")
         if word.lower() in _NOT_NAMES or len(word) < 2:
             continue
-        if m.start() and not _SENTENCE_START.search(masked[max(0, m.start() - 4):m.start()]):
+        if m.start() and not _SENTENCE_START.search(masked[max(0, m.start() - 4) : m.start()]):
             inner.add(word)
-        elif i + 1 < len(matches) and masked[m.end():matches[i + 1].start()] == " " and _name_like(matches[i + 1].group()):
+        elif (
+            i + 1 < len(matches)
+            and masked[m.end() : matches[i + 1].start()] == " "
+            and _name_like(matches[i + 1].group())
+        ):
             inner.add(word)  # the first word of a multi-word name ("Sarah Lee said")
         else:
             initial.add(word)
@@ -81,7 +96,9 @@ def extract(text: str, *, names: bool = True) -> Facts:
     masked = text
     for pattern in (MERGE_TAG, URL, EMAIL):
         # Keep a URL's trailing full stop: it still ends the sentence.
-        masked = pattern.sub(lambda m: " " * len(_strip_url(m.group())) + m.group()[len(_strip_url(m.group())):], masked)
+        masked = pattern.sub(
+            lambda m: " " * len(_strip_url(m.group())) + m.group()[len(_strip_url(m.group())) :], masked
+        )
     numbers = frozenset(m.group() for m in NUMBER.finditer(masked))
     return Facts(numbers, _names(text, masked) if names else frozenset(), urls, emails, tags)
 
@@ -111,8 +128,9 @@ def facts_of(subject: str, body: str, optional: Sequence[tuple[int, int]] = ()) 
     return required, allowed
 
 
-def check_rewrite(subject: str, body: str, new_subject: str | None, new_body: str,
-                  optional: Sequence[tuple[int, int]] = ()) -> str | None:
+def check_rewrite(
+    subject: str, body: str, new_subject: str | None, new_body: str, optional: Sequence[tuple[int, int]] = ()
+) -> str | None:
     """None when the rewrite keeps every required fact of the original and invents none; else why it is rejected."""
     required, allowed = facts_of(subject, body, optional)
     new_subject = new_subject or ""

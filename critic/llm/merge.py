@@ -47,7 +47,9 @@ def _in_placeholder(anchor: Anchor, doc: Document) -> bool:
     return any(p.field == anchor.field and p.start <= anchor.start and anchor.end <= p.end for p in doc.placeholders)
 
 
-def anchor_findings(items: Iterable[dict[str, Any]], doc: Document, overrides: Overrides, dropped: Counter[str]) -> list[Finding]:
+def anchor_findings(
+    items: Iterable[dict[str, Any]], doc: Document, overrides: Overrides, dropped: Counter[str]
+) -> list[Finding]:
     """Locate each model finding in the draft; those that cannot be located are dropped and counted."""
     out: list[Finding] = []
     for item in items:
@@ -63,22 +65,24 @@ def anchor_findings(items: Iterable[dict[str, Any]], doc: Document, overrides: O
             dropped["rubric_off"] += 1
             continue
         text = doc.subject if anchor.field == "subject" else doc.body
-        quote = text[anchor.start:anchor.end]
+        quote = text[anchor.start : anchor.end]
         replacement = _trim(item.get("replacement"), REPLACEMENT_LIMIT) if item.get("replacement") else ""
-        out.append(Finding(
-            rubric=item["rubric"],
-            rule=llm_rule(item["rubric"]),
-            severity=severity,
-            field=anchor.field,
-            start=anchor.start,
-            end=anchor.end,
-            quote=quote,
-            message=_trim(item["message"]),
-            why=_trim(item.get("why")),
-            replacements=(replacement,) if replacement and replacement != quote else (),
-            source="llm",
-            extra=(("anchor", anchor.method),),
-        ))
+        out.append(
+            Finding(
+                rubric=item["rubric"],
+                rule=llm_rule(item["rubric"]),
+                severity=severity,
+                field=anchor.field,
+                start=anchor.start,
+                end=anchor.end,
+                quote=quote,
+                message=_trim(item["message"]),
+                why=_trim(item.get("why")),
+                replacements=(replacement,) if replacement and replacement != quote else (),
+                source="llm",
+                extra=(("anchor", anchor.method),),
+            )
+        )
     return out
 
 
@@ -97,7 +101,9 @@ class Merged:
     merged: int
 
 
-def merge(heuristic: Sequence[Finding], model: Sequence[Finding], overrides: Overrides, dropped: Counter[str]) -> Merged:
+def merge(
+    heuristic: Sequence[Finding], model: Sequence[Finding], overrides: Overrides, dropped: Counter[str]
+) -> Merged:
     """The heuristic findings, with the model's merged in (see the module docstring)."""
     result = list(heuristic)
     added = merged = 0

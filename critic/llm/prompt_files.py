@@ -51,7 +51,9 @@ class Prompts:
         text = self.system.substitute(adjust_min=adjust_min, adjust_max=f"+{adjust_max}", max_findings=max_findings)
         if with_schema:
             # JSON mode servers do not receive the schema in `response_format`, so the model must read it here.
-            text += "\n\nThe JSON object must follow this JSON Schema:\n" + json.dumps(self.schema, separators=(",", ":"))
+            text += "\n\nThe JSON object must follow this JSON Schema:\n" + json.dumps(
+                self.schema, separators=(",", ":")
+            )
         return text
 
 
@@ -73,8 +75,10 @@ def _template(path: Path, text: str, allowed: frozenset[str], required: frozense
         raise PromptError(f"prompt file {path}: invalid placeholder syntax (write a literal dollar sign as $$)")
     found = set(tpl.get_identifiers())
     if unknown := sorted(found - allowed):
-        raise PromptError(f"prompt file {path}: unknown placeholder(s) {', '.join('$' + u for u in unknown)}; "
-                          f"allowed: {', '.join('$' + a for a in sorted(allowed))}")
+        raise PromptError(
+            f"prompt file {path}: unknown placeholder(s) {', '.join('$' + u for u in unknown)}; "
+            f"allowed: {', '.join('$' + a for a in sorted(allowed))}"
+        )
     if missing := sorted(required - found):
         raise PromptError(f"prompt file {path}: missing placeholder(s) {', '.join('$' + m for m in missing)}")
     return tpl
@@ -115,12 +119,16 @@ def load_prompts(directory: Path | str = PROMPTS_DIR, template: str = TEMPLATE_F
     system = _template(system_path, system_text, SYSTEM_FIELDS, SYSTEM_FIELDS)
     missing = [r for r in RUBRICS if f"`{r}`" not in system_text]
     if missing:
-        raise PromptError(f"prompt file {system_path}: does not define rubric(s) {', '.join(missing)} (write each id as `id`)")
+        raise PromptError(
+            f"prompt file {system_path}: does not define rubric(s) {', '.join(missing)} (write each id as `id`)"
+        )
     schema_text = _read(schema_path)
     try:
         schema = json.loads(schema_text)
     except json.JSONDecodeError as exc:
-        raise PromptError(f"prompt file {schema_path}: invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}") from None
+        raise PromptError(
+            f"prompt file {schema_path}: invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}"
+        ) from None
     _check_schema(schema_path, schema)
     user_text = _read(user_path)
     user = _template(user_path, user_text, TEMPLATE_FIELDS, TEMPLATE_FIELDS)

@@ -80,13 +80,25 @@ def prepare(result: Critique, prompts: Prompts, cfg: LLMConfig) -> Prepared:
     body = judged_text(result)
     personal = personal_sentences(result)
     listed = [
-        {"rule": f.rule, "rubric": f.rubric, "severity": f.severity.label, "quote": f.quote[:QUOTE_LIMIT], "message": f.message}
+        {
+            "rule": f.rule,
+            "rubric": f.rubric,
+            "severity": f.severity.label,
+            "quote": f.quote[:QUOTE_LIMIT],
+            "message": f.message,
+        }
         for f in result.findings[:MAX_HEURISTIC_LISTED]
     ]
     recipient = result.recipient
-    recipient_text = "\n".join(
-        f"{k}: {v}" for k, v in (("name", recipient.name), ("company", recipient.company), ("notes", recipient.notes)) if v
-    ) if recipient else ""
+    recipient_text = (
+        "\n".join(
+            f"{k}: {v}"
+            for k, v in (("name", recipient.name), ("company", recipient.company), ("notes", recipient.notes))
+            if v
+        )
+        if recipient
+        else ""
+    )
     findings_text = "\n".join(json.dumps(x, ensure_ascii=False) for x in listed) or "(none)"
     personal_text = "\n".join(f"{i}. {s.text}" for i, s in enumerate(personal)) or "(none)"
     boundary = _boundary([doc.subject, body, recipient_text, findings_text])
@@ -132,12 +144,18 @@ def read_answer(reply: Reply, prompts: Prompts) -> dict[str, Any]:
     try:
         data = json.loads(content)
     except json.JSONDecodeError as exc:
-        raise LLMFailure("invalid", f"the answer is not JSON ({exc.msg} at line {exc.lineno} column {exc.colno})", reply.attempts) from None
+        raise LLMFailure(
+            "invalid", f"the answer is not JSON ({exc.msg} at line {exc.lineno} column {exc.colno})", reply.attempts
+        ) from None
     errors = sorted(prompts.validator.iter_errors(data), key=lambda e: list(map(str, e.absolute_path)))
     if errors:
         first = errors[0]
         more = f" (and {len(errors) - 1} more problem(s))" if len(errors) > 1 else ""
         message = first.message if len(first.message) <= 160 else first.message[:159] + "…"
-        raise LLMFailure("invalid", f"the answer does not match the schema at {_where(first.absolute_path)}: {message}{more}", reply.attempts)
+        raise LLMFailure(
+            "invalid",
+            f"the answer does not match the schema at {_where(first.absolute_path)}: {message}{more}",
+            reply.attempts,
+        )
     answer: dict[str, Any] = data
     return answer

@@ -57,10 +57,26 @@ CACHE: TTLCache[Answer] = TTLCache()
 
 def _info(mode: str, status: str, reason: str | None = None, **more: Any) -> dict[str, Any]:
     info: dict[str, Any] = {
-        "status": status, "reason": reason, "requested": mode, "model": None, "prompt_version": None,
-        "latency_ms": None, "usage": None, "attempts": 0, "rewrite": None, "rewrite_subject": None,
-        "rewrite_rejected": None, "generic_swap": [], "dropped": 0, "dropped_reasons": {}, "added": 0,
-        "merged": 0, "adjustments": {}, "adjustments_requested": {}, "injection": [], "injection_cap": {},
+        "status": status,
+        "reason": reason,
+        "requested": mode,
+        "model": None,
+        "prompt_version": None,
+        "latency_ms": None,
+        "usage": None,
+        "attempts": 0,
+        "rewrite": None,
+        "rewrite_subject": None,
+        "rewrite_rejected": None,
+        "generic_swap": [],
+        "dropped": 0,
+        "dropped_reasons": {},
+        "added": 0,
+        "merged": 0,
+        "adjustments": {},
+        "adjustments_requested": {},
+        "injection": [],
+        "injection_cap": {},
     }
     info.update(more)
     return info
@@ -69,10 +85,15 @@ def _info(mode: str, status: str, reason: str | None = None, **more: Any) -> dic
 def cache_key(result: Critique, cfg: LLMConfig, prompts: Prompts) -> str:
     doc, r = result.document, result.recipient
     parts = [
-        doc.subject, doc.body, [list(x) for x in doc.judged],
+        doc.subject,
+        doc.body,
+        [list(x) for x in doc.judged],
         [[k, None if v is None else v.label] for k, v in result.overrides.levels],
         [r.name, r.company, r.notes] if r else None,
-        cfg.base_url, cfg.model, cfg.response_format, prompts.version,
+        cfg.base_url,
+        cfg.model,
+        cfg.response_format,
+        prompts.version,
     ]
     return hashlib.sha256(json.dumps(parts, ensure_ascii=False).encode("utf-8")).hexdigest()
 
@@ -102,16 +123,27 @@ def _injection_findings(result: Critique, spans: list[tuple[str, int, int]]) -> 
     out = []
     for field, start, end in spans:
         text = doc.subject if field == "subject" else doc.body
-        out.append(Finding(
-            rubric="clarity", rule=llm_rule("clarity"), severity=Severity.WARNING, field=field, start=start, end=end,
-            quote=text[start:end], message="This line speaks to an automated reviewer, not to your reader.",
-            why="A person reading it will be puzzled or suspicious; it also earns no credit from the critic.",
-            source="llm", extra=(("injection", True),),
-        ))
+        out.append(
+            Finding(
+                rubric="clarity",
+                rule=llm_rule("clarity"),
+                severity=Severity.WARNING,
+                field=field,
+                start=start,
+                end=end,
+                quote=text[start:end],
+                message="This line speaks to an automated reviewer, not to your reader.",
+                why="A person reading it will be puzzled or suspicious; it also earns no credit from the critic.",
+                source="llm",
+                extra=(("injection", True),),
+            )
+        )
     return out
 
 
-def _generic_swap(result: Critique, prep: Prepared, items: list[dict[str, Any]], dropped: Counter[str]) -> tuple[list[dict[str, Any]], list[Finding]]:
+def _generic_swap(
+    result: Critique, prep: Prepared, items: list[dict[str, Any]], dropped: Counter[str]
+) -> tuple[list[dict[str, Any]], list[Finding]]:
     verdicts: list[dict[str, Any]] = []
     findings: list[Finding] = []
     seen: set[int] = set()
@@ -129,15 +161,33 @@ def _generic_swap(result: Critique, prep: Prepared, items: list[dict[str, Any]],
             dropped["unfound"] += 1
             continue
         why = " ".join(str(item.get("why") or "").split())[:300]
-        verdicts.append({"field": "body", "start": where.start, "end": where.end, "quote": s.text,
-                         "generic": bool(item["generic"]), "why": why})
+        verdicts.append(
+            {
+                "field": "body",
+                "start": where.start,
+                "end": where.end,
+                "quote": s.text,
+                "generic": bool(item["generic"]),
+                "why": why,
+            }
+        )
         if item["generic"] and level is not None:
-            findings.append(Finding(
-                rubric="rapport", rule=llm_rule("rapport"), severity=level, field="body", start=where.start,
-                end=where.end, quote=result.document.body[where.start:where.end], message="This 'personal' line would fit any recipient.", why=why or
-                "A line that could be sent to anyone reads as a template, not as attention to this reader.",
-                source="llm", extra=(("generic_swap", True),),
-            ))
+            findings.append(
+                Finding(
+                    rubric="rapport",
+                    rule=llm_rule("rapport"),
+                    severity=level,
+                    field="body",
+                    start=where.start,
+                    end=where.end,
+                    quote=result.document.body[where.start : where.end],
+                    message="This 'personal' line would fit any recipient.",
+                    why=why
+                    or "A line that could be sent to anyone reads as a template, not as attention to this reader.",
+                    source="llm",
+                    extra=(("generic_swap", True),),
+                )
+            )
     return verdicts, findings
 
 
@@ -162,8 +212,14 @@ def _rewrite(result: Critique, prep: Prepared, data: dict[str, Any]) -> tuple[st
     return body, (subject or None), None
 
 
-def apply_answer(result: Critique, prep: Prepared, answer: Answer, info: dict[str, Any],
-                 injected: list[tuple[str, int, int]] | None = None, ceiling: dict[str, int] | None = None) -> LLMVerdict:
+def apply_answer(
+    result: Critique,
+    prep: Prepared,
+    answer: Answer,
+    info: dict[str, Any],
+    injected: list[tuple[str, int, int]] | None = None,
+    ceiling: dict[str, int] | None = None,
+) -> LLMVerdict:
     """Anchor, merge, bound and check the model's answer; the verdict to merge into the critique.
 
     `injected` sentences are flagged and earn no positive adjustment; `ceiling` caps each rubric's score.
@@ -173,8 +229,12 @@ def apply_answer(result: Critique, prep: Prepared, answer: Answer, info: dict[st
     dropped: Counter[str] = Counter()
     model_findings = anchor_findings(data["findings"], doc, result.overrides, dropped)
     verdicts, swap_findings = _generic_swap(result, prep, data["generic_swap"], dropped)
-    merged = merge(result.findings, model_findings + swap_findings + _injection_findings(result, injected),
-                   result.overrides, dropped)
+    merged = merge(
+        result.findings,
+        model_findings + swap_findings + _injection_findings(result, injected),
+        result.overrides,
+        dropped,
+    )
     requested = {r: data["adjustments"].get(r, 0) for r in RUBRICS}
     adjustments = {}
     for r in RUBRICS:
@@ -190,11 +250,21 @@ def apply_answer(result: Critique, prep: Prepared, answer: Answer, info: dict[st
         capped = {r: scores.rubric[r] - ceiling[r] for r in RUBRICS if scores.rubric[r] > ceiling[r]}
     rewrite, rewrite_subject, rejected = _rewrite(result, prep, data)
     info.update(
-        rewrite=rewrite, rewrite_subject=rewrite_subject, rewrite_rejected=rejected, generic_swap=verdicts,
-        dropped=sum(dropped.values()), dropped_reasons=dict(dropped), added=merged.added, merged=merged.merged,
-        adjustments={r: v for r, v in adjustments.items() if v}, adjustments_requested=requested, injection_cap=capped,
-        injection=[{"field": f, "start": s, "end": e, "quote": (doc.subject if f == "subject" else doc.body)[s:e]}
-                   for f, s, e in injected],
+        rewrite=rewrite,
+        rewrite_subject=rewrite_subject,
+        rewrite_rejected=rejected,
+        generic_swap=verdicts,
+        dropped=sum(dropped.values()),
+        dropped_reasons=dict(dropped),
+        added=merged.added,
+        merged=merged.merged,
+        adjustments={r: v for r, v in adjustments.items() if v},
+        adjustments_requested=requested,
+        injection_cap=capped,
+        injection=[
+            {"field": f, "start": s, "end": e, "quote": (doc.subject if f == "subject" else doc.body)[s:e]}
+            for f, s, e in injected
+        ],
     )
     total = {r: adjustments[r] - capped.get(r, 0) for r in RUBRICS}
     return LLMVerdict(info, merged.findings, {r: v for r, v in total.items() if v})
@@ -230,8 +300,9 @@ def judge(result: Critique, mode: str, prompts: Prompts, rejudge: Rejudge) -> LL
         clean = without_injections(result, injected, rejudge)
         if clean is None:
             COUNTERS.incr("errors")
-            return LLMVerdict(_info(
-                mode, "invalid", "nothing is left to judge once the text aimed at the model is removed", **base))
+            return LLMVerdict(
+                _info(mode, "invalid", "nothing is left to judge once the text aimed at the model is removed", **base)
+            )
         judged = clean
     prep = prepare(judged, prompts, cfg)
     key = cache_key(judged, cfg, prompts)

@@ -158,7 +158,9 @@ def imposition_budget(rule: Rule, ctx: Context, sev: Severity) -> list[Finding]:
         return []
     asks = _asks(ctx, 1)
     costliest = max(asks, key=lambda s: s.ask_cost)
-    msg = f"The ask costs about {b['ask_cost']:g} and the email gives about {b['value_given']:g}: give more or ask less."
+    msg = (
+        f"The ask costs about {b['ask_cost']:g} and the email gives about {b['value_given']:g}: give more or ask less."
+    )
     return [ctx.at_sentence(rule, sev, costliest, replacements=ladder(costliest.ask_kind), message=msg)]
 
 
@@ -188,8 +190,9 @@ def sender_centred(rule: Rule, ctx: Context, sev: Severity) -> list[Finding]:
 def _grounded_in_reader(reader: list[Sentence]) -> bool:
     """A sentence about the reader's own situation: what they said, wrote or did, as the writer saw it."""
     lex = lexicon()
-    return any(lex.specific_connection.search(s.text, s.needles) or lex.reader_focus.search(s.text, s.needles)
-               for s in reader)
+    return any(
+        lex.specific_connection.search(s.text, s.needles) or lex.reader_focus.search(s.text, s.needles) for s in reader
+    )
 
 
 @check("empathy.reader_absent")
@@ -288,7 +291,11 @@ def subject_length(rule: Rule, ctx: Context, sev: Severity) -> list[Finding]:
     if not subject:
         if not ctx.first_touch:
             return []
-        return [ctx.finding(rule, sev, 0, 0, field="subject", message="No subject line: emails without one get few replies.")]
+        return [
+            ctx.finding(
+                rule, sev, 0, 0, field="subject", message="No subject line: emails without one get few replies."
+            )
+        ]
     words = len(WORD.findall(subject))
     if words > rule.params["max_words"] or len(subject) > rule.params["max_chars"]:
         msg = f"Subject of {words} words and {len(subject)} characters: phones cut it off; a few specific words work best."
@@ -319,7 +326,9 @@ def buzzwords(rule: Rule, ctx: Context, sev: Severity) -> list[Finding]:
     out = []
     for s in dense[:2]:
         terms = ", ".join(dict.fromkeys(m.lower() for m in regex.findall(s.text)))
-        out.append(ctx.at_sentence(rule, sev, s, message=f"Buzzwords ({terms}): say what you actually do in plain words."))
+        out.append(
+            ctx.at_sentence(rule, sev, s, message=f"Buzzwords ({terms}): say what you actually do in plain words.")
+        )
     return out
 
 

@@ -74,7 +74,13 @@ def run_phrase_rule(rule: Rule, ctx: Context, severity: Severity) -> list[Findin
 
 
 def _match_spans(
-    rule: Rule, ctx: Context, severity: Severity, field: str, text: str, base: int, wrapped: bool,
+    rule: Rule,
+    ctx: Context,
+    severity: Severity,
+    field: str,
+    text: str,
+    base: int,
+    wrapped: bool,
     patterns: tuple[PhrasePattern, ...] | None = None,
 ) -> list[Finding]:
     taken: list[tuple[int, int]] = []

@@ -90,7 +90,11 @@ class Rule:
 def _patterns(raw: list[Any], default_replace: str | None) -> tuple[PhrasePattern, ...]:
     out = []
     for item in raw:
-        source, replace = (item["pattern"], item.get("replace", default_replace)) if isinstance(item, dict) else (item, default_replace)
+        source, replace = (
+            (item["pattern"], item.get("replace", default_replace))
+            if isinstance(item, dict)
+            else (item, default_replace)
+        )
         (need, regex), wrapped = compile_both(source)
         out.append(PhrasePattern(regex, replace, need, wrapped))
     return tuple(out)

@@ -33,7 +33,9 @@ def _run(fn: Any, req: CritiqueRequest, **extra: Any) -> Critique:
     try:
         return fn(draft, **kwargs, **extra)
     except DraftError as exc:
-        raise ApiProblem(422, "Empty draft", str(exc), "empty-draft", [{"field": "body", "message": str(exc)}]) from None
+        raise ApiProblem(
+            422, "Empty draft", str(exc), "empty-draft", [{"field": "body", "message": str(exc)}]
+        ) from None
     except ConfigError as exc:
         # Request rule ids were checked while parsing, so this is the server's own configuration.
         raise RuntimeError(f"server rule configuration is invalid ({type(exc).__name__})") from None

@@ -64,8 +64,9 @@ def _access_log(resp: Response) -> Response:
     # Method, path, status, time and request id only: never the body, the query string or headers.
     started = g.get("started")
     ms = (time.perf_counter() - started) * 1000 if started else 0.0
-    access_log.info("%s %s %s %.1fms request_id=%s", request.method, request.path[:200], resp.status_code, ms,
-                    g.get("request_id"))
+    access_log.info(
+        "%s %s %s %.1fms request_id=%s", request.method, request.path[:200], resp.status_code, ms, g.get("request_id")
+    )
     return resp
 
 

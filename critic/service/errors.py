@@ -34,8 +34,15 @@ PROBLEM_TYPES: dict[str, str] = {
 class ApiProblem(Exception):
     """An error answered as a problem details object."""
 
-    def __init__(self, status: int, title: str, detail: str = "", kind: str | None = None,
-                 errors: list[dict[str, str]] | None = None, headers: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        status: int,
+        title: str,
+        detail: str = "",
+        kind: str | None = None,
+        errors: list[dict[str, str]] | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
         super().__init__(detail or title)
         self.status, self.title, self.detail, self.kind = status, title, detail, kind
         self.errors, self.headers = errors, headers or {}
@@ -45,8 +52,9 @@ class ApiProblem(Exception):
         return problem_dict(self.status, self.title, self.detail, self.kind, self.errors)
 
 
-def problem_dict(status: int, title: str, detail: str = "", kind: str | None = None,
-                 errors: list[dict[str, str]] | None = None) -> dict[str, Any]:
+def problem_dict(
+    status: int, title: str, detail: str = "", kind: str | None = None, errors: list[dict[str, str]] | None = None
+) -> dict[str, Any]:
     """A problem details object for the current request."""
     out: dict[str, Any] = {
         "type": f"/docs#problem-{kind}" if kind else "about:blank",
@@ -70,7 +78,9 @@ def problem_response(problem: ApiProblem) -> Response:
 
 def validation_problem(exc: ValidationError, prefix: str = "") -> ApiProblem:
     """A 422 naming each invalid field (messages never echo the input)."""
-    errors = [{"field": field_path(tuple(e["loc"]), prefix), "message": e["msg"]} for e in exc.errors(include_input=False)]
+    errors = [
+        {"field": field_path(tuple(e["loc"]), prefix), "message": e["msg"]} for e in exc.errors(include_input=False)
+    ]
     names = ", ".join(dict.fromkeys(e["field"] for e in errors))
     return ApiProblem(422, "Invalid request", f"invalid field(s): {names}", "validation", errors)
 
@@ -107,10 +117,19 @@ def _retry_after(exc: HTTPException) -> int:
 def _unexpected(exc: Exception) -> Response:
     # Log the type and the frames, never the exception's message or locals: they may quote the draft.
     frames = "".join(traceback.format_tb(exc.__traceback__))
-    log.error("unhandled %s in %s %s request_id=%s\n%s", type(exc).__name__, request.method,
-              request.url_rule.rule if request.url_rule else "(unmatched)", g.get("request_id"), frames)
-    return problem_response(ApiProblem(500, "Internal Server Error",
-                                       "an unexpected error; quote the request id when reporting it", "internal"))
+    log.error(
+        "unhandled %s in %s %s request_id=%s\n%s",
+        type(exc).__name__,
+        request.method,
+        request.url_rule.rule if request.url_rule else "(unmatched)",
+        g.get("request_id"),
+        frames,
+    )
+    return problem_response(
+        ApiProblem(
+            500, "Internal Server Error", "an unexpected error; quote the request id when reporting it", "internal"
+        )
+    )
 
 
 def register(app: Flask) -> None:

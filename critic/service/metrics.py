@@ -70,14 +70,22 @@ class Metrics:
             # prometheus_client picks its value store at import; the directory may have been set after that.
             values.ValueClass = values.MultiProcessValue()
         self.registry = CollectorRegistry()
-        self.requests = Counter("critic_http_requests", "HTTP requests answered", ["route", "method", "status"],
-                                registry=self.registry)
-        self.latency = Histogram("critic_http_request_duration_seconds", "Time to answer, by route", ["route"],
-                                 buckets=LATENCY_BUCKETS, registry=self.registry)
+        self.requests = Counter(
+            "critic_http_requests", "HTTP requests answered", ["route", "method", "status"], registry=self.registry
+        )
+        self.latency = Histogram(
+            "critic_http_request_duration_seconds",
+            "Time to answer, by route",
+            ["route"],
+            buckets=LATENCY_BUCKETS,
+            registry=self.registry,
+        )
         self.scraped = self.registry
         if self.shared:
-            llm = {name: Counter(f"critic_llm_{name}", LLM_HELP.format(name), registry=self.registry)
-                   for name in llm_stage.COUNTER_NAMES}
+            llm = {
+                name: Counter(f"critic_llm_{name}", LLM_HELP.format(name), registry=self.registry)
+                for name in llm_stage.COUNTER_NAMES
+            }
             llm_stage.subscribe(lambda name: llm[name].inc() if name in llm else None)
             self.scraped = CollectorRegistry()
             multiprocess.MultiProcessCollector(self.scraped, path=self.shared)
@@ -102,5 +110,8 @@ class Metrics:
 
     def scrape(self) -> Response:
         """The Prometheus text exposition."""
-        return Response(generate_latest(self.scraped), mimetype=CONTENT_TYPE_LATEST.split(";")[0],
-                        headers={"Content-Type": CONTENT_TYPE_LATEST})
+        return Response(
+            generate_latest(self.scraped),
+            mimetype=CONTENT_TYPE_LATEST.split(";")[0],
+            headers={"Content-Type": CONTENT_TYPE_LATEST},
+        )

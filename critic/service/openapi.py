@@ -46,11 +46,15 @@ def _problem(desc: str) -> dict[str, Any]:
     return {"description": desc, "content": {PROBLEM_JSON: {"schema": {"$ref": REF.format(model="Problem")}}}}
 
 
-def _operation(summary: str, request: str | None, ok: dict[str, Any], errors: dict[str, str], op_id: str) -> dict[str, Any]:
+def _operation(
+    summary: str, request: str | None, ok: dict[str, Any], errors: dict[str, str], op_id: str
+) -> dict[str, Any]:
     op: dict[str, Any] = {"operationId": op_id, "summary": summary, "responses": {"200": ok}}
     if request:
-        op["requestBody"] = {"required": True,
-                             "content": {"application/json": {"schema": {"$ref": REF.format(model=request)}}}}
+        op["requestBody"] = {
+            "required": True,
+            "content": {"application/json": {"schema": {"$ref": REF.format(model=request)}}},
+        }
     for code, desc in errors.items():
         op["responses"][code] = _problem(desc)
     op["responses"]["500"] = _problem("Unexpected server error (logged with the request id)")
@@ -76,8 +80,13 @@ _SSE_EVENT = {
     "required": ["event", "data"],
     "properties": {
         "event": {"enum": ["heuristic", "final", "error"]},
-        "data": {"type": "string", "contentMediaType": "application/json", "contentSchema": {"oneOf": [
-            {"$ref": REF.format(model="CritiqueResponse")}, {"$ref": REF.format(model="Problem")}]}},
+        "data": {
+            "type": "string",
+            "contentMediaType": "application/json",
+            "contentSchema": {
+                "oneOf": [{"$ref": REF.format(model="CritiqueResponse")}, {"$ref": REF.format(model="Problem")}]
+            },
+        },
     },
 }
 
@@ -86,36 +95,69 @@ _SSE_EVENT = {
 def spec() -> dict[str, Any]:
     """The OpenAPI 3.1 document."""
     models = [CritiqueRequest, BatchRequest, CritiqueResponse, BatchResponse, Problem, Health, Ready]
-    _, top = models_json_schema([(m, "validation" if "Request" in m.__name__ else "serialization") for m in models],
-                                ref_template=REF)
+    _, top = models_json_schema(
+        [(m, "validation" if "Request" in m.__name__ else "serialization") for m in models], ref_template=REF
+    )
     schemas = top.get("$defs", {})
     # Document the rule ids and prefixes a client may re-level (the engine checks them the same way).
     schemas["CritiqueRequest"]["properties"]["rules"]["propertyNames"] = {"enum": rule_keys()}
-    stream_ok = {"description": "Server-Sent Events: `heuristic` at once, then `final` (or `error`), then the end.",
-                 "content": {"text/event-stream": {"schema": _SSE_EVENT}}}
+    stream_ok = {
+        "description": "Server-Sent Events: `heuristic` at once, then `final` (or `error`), then the end.",
+        "content": {"text/event-stream": {"schema": _SSE_EVENT}},
+    }
     api_errors = dict(_CLIENT_ERRORS)
     paths = {
-        "/v1/critique": {"post": _operation("Critique one draft", "CritiqueRequest",
-                                            _json_ok("CritiqueResponse", "The critique"), api_errors, "critique")},
-        "/v1/critique/batch": {"post": _operation("Critique up to 50 drafts, each answered on its own", "BatchRequest",
-                                                  _json_ok("BatchResponse", "One result per draft"), api_errors,
-                                                  "critiqueBatch")},
-        "/v1/critique/stream": {"post": _operation("Critique one draft as Server-Sent Events", "CritiqueRequest",
-                                                   stream_ok, api_errors, "critiqueStream")},
+        "/v1/critique": {
+            "post": _operation(
+                "Critique one draft",
+                "CritiqueRequest",
+                _json_ok("CritiqueResponse", "The critique"),
+                api_errors,
+                "critique",
+            )
+        },
+        "/v1/critique/batch": {
+            "post": _operation(
+                "Critique up to 50 drafts, each answered on its own",
+                "BatchRequest",
+                _json_ok("BatchResponse", "One result per draft"),
+                api_errors,
+                "critiqueBatch",
+            )
+        },
+        "/v1/critique/stream": {
+            "post": _operation(
+                "Critique one draft as Server-Sent Events", "CritiqueRequest", stream_ok, api_errors, "critiqueStream"
+            )
+        },
         "/healthz": {"get": _operation("Liveness", None, _json_ok("Health", "The process is up"), {}, "healthz")},
-        "/readyz": {"get": _operation("Readiness, with the LLM backend's state", None,
-                                      _json_ok("Ready", "Ready to serve"), {"503": "Not ready"}, "readyz")},
+        "/readyz": {
+            "get": _operation(
+                "Readiness, with the LLM backend's state",
+                None,
+                _json_ok("Ready", "Ready to serve"),
+                {"503": "Not ready"},
+                "readyz",
+            )
+        },
     }
     return {
         "openapi": "3.1.0",
-        "info": {"title": "outreach-critic", "version": API_VERSION,
-                 "description": "Critiques a draft outreach email: scores, findings anchored to exact characters, "
-                                "sentence roles and stats."},
+        "info": {
+            "title": "outreach-critic",
+            "version": API_VERSION,
+            "description": "Critiques a draft outreach email: scores, findings anchored to exact characters, "
+            "sentence roles and stats.",
+        },
         "jsonSchemaDialect": "https://json-schema.org/draft/2020-12/schema",
         "paths": paths,
-        "components": {"schemas": schemas, "securitySchemes": {
-            "bearer": {"type": "http", "scheme": "bearer"},
-            "apiKey": {"type": "apiKey", "in": "header", "name": "X-API-Key"}}},
+        "components": {
+            "schemas": schemas,
+            "securitySchemes": {
+                "bearer": {"type": "http", "scheme": "bearer"},
+                "apiKey": {"type": "apiKey", "in": "header", "name": "X-API-Key"},
+            },
+        },
         "security": [{}, {"bearer": []}, {"apiKey": []}],
     }
 
@@ -157,7 +199,8 @@ def openapi_json() -> Response:
 @bp.get("/docs")
 def docs() -> Response:
     """A browsable, offline page generated from the OpenAPI document."""
-    html = render_template_string(_PAGE, s=spec(), style=_STYLE, problems=PROBLEM_TYPES,
-                                  dump=lambda x: json.dumps(x, indent=2))
+    html = render_template_string(
+        _PAGE, s=spec(), style=_STYLE, problems=PROBLEM_TYPES, dump=lambda x: json.dumps(x, indent=2)
+    )
     csp = f"default-src 'none'; style-src '{STYLE_HASH}'; frame-ancestors 'none'; base-uri 'none'"
     return Response(html, mimetype="text/html", headers={"Content-Security-Policy": csp})

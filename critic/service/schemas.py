@@ -8,6 +8,8 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 MAX_BATCH = 50
 Level = Literal["off", "suggestion", "warning", "error"]
+
+
 class _Request(BaseModel):
     """Strict input: no coercion, no unknown fields."""
 
@@ -31,7 +33,7 @@ class CritiqueRequest(_Request):
     llm: Literal["auto", "on", "off"] = Field("auto", description="Use the configured model: auto, on or off.")
     rules: dict[str, Level] = Field(
         default_factory=dict,
-        description="Re-level or turn off rules by id or prefix, e.g. {\"rapport.pleasantry\": \"off\"}.",
+        description='Re-level or turn off rules by id or prefix, e.g. {"rapport.pleasantry": "off"}.',
     )
     recipient: RecipientIn | None = None
 
@@ -50,7 +52,9 @@ class BatchRequest(BaseModel):
     model_config = ConfigDict(strict=True, extra="forbid")
 
     drafts: list[Any] = Field(
-        min_length=1, max_length=MAX_BATCH, description="Each item is a CritiqueRequest.",
+        min_length=1,
+        max_length=MAX_BATCH,
+        description="Each item is a CritiqueRequest.",
         json_schema_extra={"items": {"$ref": "#/components/schemas/CritiqueRequest"}},
     )
 

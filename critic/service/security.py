@@ -19,8 +19,10 @@ _REQUEST_ID = re.compile(r"[A-Za-z0-9._:\-]{1,128}")
 API_PREFIX = "/v1/"
 
 API_CSP = "default-src 'none'; frame-ancestors 'none'"
-PAGE_CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
-            "object-src 'none'; base-uri 'self'; form-action 'self'")
+PAGE_CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
+    "object-src 'none'; base-uri 'self'; form-action 'self'"
+)
 OFFICE_CDN = "https://appsforoffice.microsoft.com"
 
 
@@ -64,8 +66,13 @@ def _before() -> None:
         return
     presented = _presented_key()
     if presented is None or not _key_ok(presented, keys):
-        raise ApiProblem(401, "Unauthorized", "a valid API key is required (Authorization: Bearer <key> or X-API-Key)",
-                         "unauthorized", headers={"WWW-Authenticate": 'Bearer realm="critic"'})
+        raise ApiProblem(
+            401,
+            "Unauthorized",
+            "a valid API key is required (Authorization: Bearer <key> or X-API-Key)",
+            "unauthorized",
+            headers={"WWW-Authenticate": 'Bearer realm="critic"'},
+        )
     g.api_key_id = hashlib.sha256(presented.encode("utf-8", "surrogateescape")).hexdigest()[:16]
 
 
@@ -107,13 +114,28 @@ def install(app: Flask) -> Limiter:
     app.after_request(_after)  # registered first, so it runs after flask-limiter's and flask-cors' header hooks
     origins = app.config["CORS_ORIGINS"]
     if origins:
-        CORS(app, resources={r"/v1/*": {"origins": list(origins)}},
-             allow_headers=["Content-Type", "Authorization", "X-API-Key", "X-Request-ID"],
-             expose_headers=["X-Request-ID", "Retry-After", "X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset"],
-             methods=["POST", "OPTIONS"], max_age=600)
+        CORS(
+            app,
+            resources={r"/v1/*": {"origins": list(origins)}},
+            allow_headers=["Content-Type", "Authorization", "X-API-Key", "X-Request-ID"],
+            expose_headers=[
+                "X-Request-ID",
+                "Retry-After",
+                "X-RateLimit-Limit",
+                "X-RateLimit-Remaining",
+                "X-RateLimit-Reset",
+            ],
+            methods=["POST", "OPTIONS"],
+            max_age=600,
+        )
     # One budget per key (or address) across the whole API; probes, docs and the panel's files are not limited.
-    limiter = Limiter(rate_key, app=app, application_limits=[app.config["RATE_LIMIT"]], storage_uri="memory://",
-                      headers_enabled=True, enabled=app.config.get("RATELIMIT_ENABLED", True),
-                      application_limits_exempt_when=lambda: not request.path.startswith(API_PREFIX)
-                      or request.method == "OPTIONS")
+    limiter = Limiter(
+        rate_key,
+        app=app,
+        application_limits=[app.config["RATE_LIMIT"]],
+        storage_uri="memory://",
+        headers_enabled=True,
+        enabled=app.config.get("RATELIMIT_ENABLED", True),
+        application_limits_exempt_when=lambda: not request.path.startswith(API_PREFIX) or request.method == "OPTIONS",
+    )
     return limiter

@@ -72,11 +72,17 @@ def serve(host: str = "127.0.0.1", port: int = 8000, workers: int | None = None)
     """Run the service until SIGINT/SIGTERM; refuse a non-loopback address without CRITIC_API_KEYS."""
     from critic.service.app import create_app
 
-    logging.basicConfig(level=os.environ.get("CRITIC_LOG_LEVEL", "INFO").upper(),
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    logging.basicConfig(
+        level=os.environ.get("CRITIC_LOG_LEVEL", "INFO").upper(),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
     if not is_loopback(host) and not parse_keys(os.environ.get("CRITIC_API_KEYS")):
-        print(f"critic: refusing to listen on {host} without API keys; set CRITIC_API_KEYS "
-              "(comma-separated) or bind 127.0.0.1", file=sys.stderr)
+        print(
+            f"critic: refusing to listen on {host} without API keys; set CRITIC_API_KEYS "
+            "(comma-separated) or bind 127.0.0.1",
+            file=sys.stderr,
+        )
         return EXIT_CONFIG
     processes = workers or _default_workers()
     if processes > 1 and not hasattr(os, "fork"):
@@ -122,12 +128,19 @@ def _serve(create_app: Callable[..., Flask], host: str, port: int, processes: in
     except OSError as exc:
         print(f"critic: cannot listen on {host}:{port}: {exc.strerror or exc}", file=sys.stderr)
         return EXIT_CONFIG
-    options: dict[str, object] = {"threads": THREADS_PER_PROCESS, "ident": "critic", "connection_limit": 1000,
-                                  "channel_timeout": 60, "clear_untrusted_proxy_headers": True}
+    options: dict[str, object] = {
+        "threads": THREADS_PER_PROCESS,
+        "ident": "critic",
+        "connection_limit": 1000,
+        "channel_timeout": 60,
+        "clear_untrusted_proxy_headers": True,
+    }
     proxy = os.environ.get("CRITIC_TRUSTED_PROXY")
     if proxy:
         # Behind a load balancer: take the client address from its X-Forwarded-For (per-IP rate limits need it).
-        options.update(trusted_proxy=proxy, trusted_proxy_count=1, trusted_proxy_headers="x-forwarded-for x-forwarded-proto")
+        options.update(
+            trusted_proxy=proxy, trusted_proxy_count=1, trusted_proxy_headers="x-forwarded-for x-forwarded-proto"
+        )
     children = _fork_children(processes - 1) if processes > 1 else []
     is_parent = processes == 1 or bool(children)
     # Each process starts its own waitress threads after the fork (threads do not survive a fork).
@@ -138,8 +151,11 @@ def _serve(create_app: Callable[..., Flask], host: str, port: int, processes: in
 
     signal.signal(signal.SIGTERM, _stop)
     if is_parent:
-        print(f"critic: listening on {_url(host, sock.getsockname()[1])} ({processes} process{'es' if processes != 1 else ''} x "
-              f"{THREADS_PER_PROCESS} threads; Ctrl-C stops)", flush=True)
+        print(
+            f"critic: listening on {_url(host, sock.getsockname()[1])} ({processes} process{'es' if processes != 1 else ''} x "
+            f"{THREADS_PER_PROCESS} threads; Ctrl-C stops)",
+            flush=True,
+        )
     try:
         server.run()
     except KeyboardInterrupt:

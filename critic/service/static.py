@@ -25,8 +25,12 @@ def default_addin_dir() -> Path:
 def _root(*parts: str) -> Path:
     root = Path(current_app.config["ADDIN_DIR"]).joinpath(*parts)
     if not root.is_dir():
-        raise ApiProblem(404, "Not Found", f"the add-in files are not installed on this server ({'/'.join(parts) or 'addin'}/)",
-                         "addin-missing")
+        raise ApiProblem(
+            404,
+            "Not Found",
+            f"the add-in files are not installed on this server ({'/'.join(parts) or 'addin'}/)",
+            "addin-missing",
+        )
     return root
 
 

@@ -17,8 +17,15 @@ CHROMIUM = "/usr/bin/chromium"
 ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
 ADDIN = ROOT / "addin"
-LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-               "--disable-sync", "--no-first-run", "--disable-quic"]
+LAUNCH_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
 
 if not Path(CHROMIUM).exists() and not os.environ.get("CI"):
     pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium); CI installs it", allow_module_level=True)
@@ -37,12 +44,21 @@ def _free_port() -> int:
 def service() -> str:
     """The real service on a free loopback port, with no model configured (the LLM states are routed in tests)."""
     port = _free_port()
-    env = {k: v for k, v in os.environ.items() if k not in ("OPENAI_BASE_URL", "OPENAI_API_KEY", "CRITIC_LLM_MODEL", "CRITIC_API_KEYS")}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("OPENAI_BASE_URL", "OPENAI_API_KEY", "CRITIC_LLM_MODEL", "CRITIC_API_KEYS")
+    }
     env["CRITIC_RATE_LIMIT"] = "100000/minute"
     env["CRITIC_ADDIN_DIR"] = str(ADDIN)
     log = tempfile.NamedTemporaryFile("w+", prefix="critic-serve-", suffix=".log")  # noqa: SIM115 - closed below
-    proc = subprocess.Popen([sys.executable, "-m", "critic", "serve", "--host", "127.0.0.1", "--port", str(port)],
-                            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "critic", "serve", "--host", "127.0.0.1", "--port", str(port)],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
     while True:
@@ -97,4 +113,6 @@ def page(browser: Browser, service: str) -> Page:
 
 def serve_file(page: Page, url: str, path: Path, content_type: str = "text/html") -> None:
     """Answer `url` with a local file (test harness pages live on the service's origin this way)."""
-    page.route(url, lambda route: route.fulfill(status=200, content_type=content_type, body=path.read_text(encoding="utf-8")))
+    page.route(
+        url, lambda route: route.fulfill(status=200, content_type=content_type, body=path.read_text(encoding="utf-8"))
+    )

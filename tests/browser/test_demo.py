@@ -26,8 +26,10 @@ def set_draft(page: Page, body: str, subject: str = SUBJECT) -> None:
     checks = int(page.locator("#panel").get_attribute("data-checks") or 0)
     page.fill("#subject", subject)
     page.fill("#body", body)
-    page.wait_for_function(f"Number(document.querySelector('#panel').dataset.checks || 0) > {checks}"
-                           " && document.querySelector('#panel').dataset.phase === 'final'")
+    page.wait_for_function(
+        f"Number(document.querySelector('#panel').dataset.checks || 0) > {checks}"
+        " && document.querySelector('#panel').dataset.phase === 'final'"
+    )
     page.wait_for_function("window.criticDemo.panel.critique.text.body === document.querySelector('#body').value")
 
 
@@ -48,7 +50,8 @@ def test_typing_a_pushy_draft_shows_findings_and_highlights(page: Page, service:
     t0 = page.evaluate("performance.now()")
     page.wait_for_function(
         "[...document.querySelectorAll('#backdrop .oc-hl')].some(m => m.textContent.includes('Thursday at 2pm'))"
-        " && document.querySelector('#panel [data-rule=\"imposition.time_slot\"]') !== null")
+        " && document.querySelector('#panel [data-rule=\"imposition.time_slot\"]') !== null"
+    )
     ms = page.evaluate("performance.now()") - t0
     print(f"\n[demo] last keystroke -> highlights visible: {ms:.0f} ms (debounce 350 ms + request + render)")
 
@@ -59,7 +62,9 @@ def test_typing_a_pushy_draft_shows_findings_and_highlights(page: Page, service:
     # The quoted words are highlighted, over exactly those characters of the draft.
     text = "".join(marks(page))
     assert "Hope this finds you well!" in text and "the leading provider" in text
-    spans = page.eval_on_selector_all("#backdrop .oc-hl", "els => els.map(e => [+e.dataset.start, +e.dataset.end, e.textContent])")
+    spans = page.eval_on_selector_all(
+        "#backdrop .oc-hl", "els => els.map(e => [+e.dataset.start, +e.dataset.end, e.textContent])"
+    )
     body = page.input_value("#body")
     assert spans and all(body[a:b] == t for a, b, t in spans)  # ASCII draft: UTF-16 offsets == Python offsets
     # Scores, the five rubrics and one strip segment per sentence.
@@ -67,7 +72,11 @@ def test_typing_a_pushy_draft_shows_findings_and_highlights(page: Page, service:
     assert page.locator("#panel .oc-rubric").count() == 5
     crit = page.evaluate("window.criticDemo.panel.critique")
     assert page.locator("#panel .oc-seg").count() == len(crit["sentences"])
-    assert page.locator("#panel .oc-seg[data-role='ask']").first.get_attribute("title").startswith("Ask: Do you have 30 minutes")
+    assert (
+        page.locator("#panel .oc-seg[data-role='ask']")
+        .first.get_attribute("title")
+        .startswith("Ask: Do you have 30 minutes")
+    )
     assert page.locator("#panel").get_attribute("data-llm") == "off"  # no model configured: quiet, not "unavailable"
 
 
@@ -132,11 +141,12 @@ def test_emoji_before_a_span_does_not_shift_anything(page: Page, service: str) -
     page.wait_for_function("window.criticDemo.panel.critique.text.body === document.querySelector('#body').value")
     finding(page, "rapport.pleasantry").locator("button.oc-apply-delete").click()
     expect(page.locator("#body")).to_have_value(
-        draft.replace("the leading provider", "a provider", 1).replace("Hope this finds you well! ", "", 1))
+        draft.replace("the leading provider", "a provider", 1).replace("Hope this finds you well! ", "", 1)
+    )
 
 
 HOSTILE = (
-    "Hi Sarah,\n\nHope this finds you well! <img src=x onerror=\"window.__pwned=1\">\n\n"
+    'Hi Sarah,\n\nHope this finds you well! <img src=x onerror="window.__pwned=1">\n\n'
     "We are the leading provider <script>window.__pwned=1</script> of sales software.\n\n"
     "Do you have 30 minutes Thursday at 2pm?\n"
 )
@@ -144,7 +154,7 @@ HOSTILE = (
 
 def test_hostile_draft_runs_nothing_and_shows_text_literally(page: Page, service: str) -> None:
     open_demo(page, service)
-    set_draft(page, HOSTILE, subject="<b onmouseover=\"window.__pwned=1\">hi</b>")
+    set_draft(page, HOSTILE, subject='<b onmouseover="window.__pwned=1">hi</b>')
     page.hover("#panel")
     assert page.evaluate("typeof window.__pwned") == "undefined"
     assert page.locator("#panel img, #backdrop img, #panel script, #backdrop script, #panel b").count() == 0
@@ -178,7 +188,9 @@ def _sse(*events: tuple[str, dict]) -> str:
 
 
 def _heuristic(service: str, page: Page) -> dict:
-    res = page.request.post(f"{service}/v1/critique", data={"subject": SUBJECT, "body": PUSHY, "format": "text", "llm": "off"})
+    res = page.request.post(
+        f"{service}/v1/critique", data={"subject": SUBJECT, "body": PUSHY, "format": "text", "llm": "off"}
+    )
     assert res.ok
     return res.json()
 
@@ -187,10 +199,15 @@ def test_llm_states_and_rewrite_diff(page: Page, service: str) -> None:
     base = _heuristic(service, page)
     thinking = dict(base, llm={"status": "pending", "reason": "the LLM rubrics follow in the `final` event"})
     rewrite = "Hi Sarah,\n\nI saw your post on pipeline hygiene.\n\nWould a two-minute summary help?\n\nBest,\nJohn\n"
-    final_ok = dict(base, llm={"status": "ok", "reason": "", "rewrite": {"subject": "Pipeline hygiene", "body": rewrite}})
+    final_ok = dict(
+        base, llm={"status": "ok", "reason": "", "rewrite": {"subject": "Pipeline hygiene", "body": rewrite}}
+    )
     final_err = dict(base, llm={"status": "timeout", "reason": "the model did not answer in 20 s"})
     stream: dict[str, str] = {"body": _sse(("heuristic", thinking))}
-    page.route("**/v1/critique/stream", lambda route: route.fulfill(status=200, content_type="text/event-stream", body=stream["body"]))
+    page.route(
+        "**/v1/critique/stream",
+        lambda route: route.fulfill(status=200, content_type="text/event-stream", body=stream["body"]),
+    )
 
     page.goto(f"{service}/demo?sample=pushy")
     expect(page.locator("#panel")).to_have_attribute("data-llm", "thinking")
@@ -201,8 +218,12 @@ def test_llm_states_and_rewrite_diff(page: Page, service: str) -> None:
     page.click("#panel .oc-recheck")
     expect(page.locator("#panel")).to_have_attribute("data-llm", "ok")
     expect(page.locator("#panel .oc-rewrite ins").first).to_be_visible()
-    inserted = page.eval_on_selector_all("#panel .oc-rewrite [data-part='body'] ins", "els => els.map(e => e.textContent).join(' ')")
-    deleted = page.eval_on_selector_all("#panel .oc-rewrite [data-part='body'] del", "els => els.map(e => e.textContent).join(' ')")
+    inserted = page.eval_on_selector_all(
+        "#panel .oc-rewrite [data-part='body'] ins", "els => els.map(e => e.textContent).join(' ')"
+    )
+    deleted = page.eval_on_selector_all(
+        "#panel .oc-rewrite [data-part='body'] del", "els => els.map(e => e.textContent).join(' ')"
+    )
     assert "two-minute" in inserted and "pipeline hygiene" in inserted
     assert "leading provider" in deleted and "Hi Sarah" not in deleted  # unchanged words are not marked
 
@@ -213,7 +234,9 @@ def test_llm_states_and_rewrite_diff(page: Page, service: str) -> None:
 
 
 def test_falls_back_to_plain_post_when_the_stream_is_missing(page: Page, service: str) -> None:
-    page.route("**/v1/critique/stream", lambda route: route.fulfill(status=404, content_type="application/json", body="{}"))
+    page.route(
+        "**/v1/critique/stream", lambda route: route.fulfill(status=404, content_type="application/json", body="{}")
+    )
     page.goto(f"{service}/demo?sample=pushy")
     page.wait_for_selector("#panel[data-phase='final'] .oc-finding[data-rule='imposition.time_slot']")
 

@@ -37,7 +37,9 @@ def open_compose(page: Page, service: str, body_html: str | None = None) -> None
     serve_file(page, f"{service}/__harness__/gmail.html", HERE / "pages" / "gmail_compose.html")
     page.goto(f"{service}/__harness__/gmail.html")
     if body_html is not None:
-        page.eval_on_selector(BODY, "(el, html) => { el.innerHTML = html; }", body_html)  # test fixture markup, not draft text
+        page.eval_on_selector(
+            BODY, "(el, html) => { el.innerHTML = html; }", body_html
+        )  # test fixture markup, not draft text
     page.add_script_tag(content=SHIM)
     page.add_style_tag(path=str(ADDIN / "gmail" / "highlights.css"))
     page.add_script_tag(path=str(ADDIN / "gmail" / "content.js"))
@@ -45,7 +47,7 @@ def open_compose(page: Page, service: str, body_html: str | None = None) -> None
 
 
 def text(page: Page) -> str:
-    return page.evaluate(f"__outreachCriticGmail.buildText(document.querySelector(\"{BODY}\")).text")
+    return page.evaluate(f'__outreachCriticGmail.buildText(document.querySelector("{BODY}")).text')
 
 
 def all_ranges(page: Page) -> list[str]:
@@ -59,7 +61,8 @@ def test_text_model_matches_what_the_reader_sees(page: Page, service: str) -> No
         "Hi Sarah,\n\nHope this finds you well! Happy Friday!\n\n"
         "We are the leading provider of AI-powered sales software. Our team of 40 has won 3 industry awards, "
         "and we offer a full range of services for companies of every size.\n\n"
-        "Do you have 30 minutes Thursday at 2pm for a quick call?\n\nBest,\nJohn Smith\nCEO, Acme")
+        "Do you have 30 minutes Thursday at 2pm for a quick call?\n\nBest,\nJohn Smith\nCEO, Acme"
+    )
     # (innerText would say "Hi Sarah,\n\n\nHope": it counts <div><br></div> as three breaks, not one blank line.)
 
 
@@ -93,9 +96,15 @@ def test_highlights_follow_edits(page: Page, service: str) -> None:
     assert "the leading provider" in all_ranges(page)
     # ... and after the debounced re-check they are rebuilt over the new text.
     page.wait_for_function(f"window.__sent >= {sent + 2}")
-    page.wait_for_function("[...CSS.highlights.get('outreach-critic-warning')].some(r => r.toString() === 'the leading provider')")
+    page.wait_for_function(
+        "[...CSS.highlights.get('outreach-critic-warning')].some(r => r.toString() === 'the leading provider')"
+    )
     assert "Honestly, We are the leading provider" in text(page)
-    for quote in ("the leading provider", "Hope this finds you well! ", "Do you have 30 minutes Thursday at 2pm for a quick call?"):
+    for quote in (
+        "the leading provider",
+        "Hope this finds you well! ",
+        "Do you have 30 minutes Thursday at 2pm for a quick call?",
+    ):
         assert quote in all_ranges(page)
     # Deleting the flagged words removes their highlight.
     page.evaluate(f"""() => {{
@@ -107,26 +116,36 @@ def test_highlights_follow_edits(page: Page, service: str) -> None:
         getSelection().removeAllRanges(); getSelection().addRange(r);
         document.execCommand('insertText', false, 'Would a short summary help?');
     }}""")
-    page.wait_for_function("!(CSS.highlights.get('outreach-critic-error') && [...CSS.highlights.get('outreach-critic-error')].some(r => r.toString().includes('Thursday')))")
+    page.wait_for_function(
+        "!(CSS.highlights.get('outreach-critic-error') && [...CSS.highlights.get('outreach-critic-error')].some(r => r.toString().includes('Thursday')))"
+    )
 
 
 def test_apply_changes_only_that_span(page: Page, service: str) -> None:
-    html = ('<div dir="ltr">👋🏽 Hi Sarah,<div><br></div><div>Hope this finds you well! Happy Friday!</div><div><br></div>'
-            '<div>We are <b>the leading provider</b> of AI-powered sales software.</div><div><br></div>'
-            '<div>Do you have 30 minutes Thursday at 2pm for a quick call?</div><div><br></div><div>Best,</div><div>John</div></div>')
+    html = (
+        '<div dir="ltr">👋🏽 Hi Sarah,<div><br></div><div>Hope this finds you well! Happy Friday!</div><div><br></div>'
+        "<div>We are <b>the leading provider</b> of AI-powered sales software.</div><div><br></div>"
+        "<div>Do you have 30 minutes Thursday at 2pm for a quick call?</div><div><br></div><div>Best,</div><div>John</div></div>"
+    )
     open_compose(page, service, html)
     before = text(page)
     assert "the leading provider" in all_ranges(page)  # across the <b> boundary, after an emoji
     panel = page.locator("#outreach-critic-panel")
     panel.locator(".finding[data-rule='value_first.me_too'] button.apply", has_text="a provider").click()
-    page.wait_for_function("!__outreachCriticGmail.buildText(document.querySelector(\"[aria-label='Message Body']\")).text.includes('leading')")
+    page.wait_for_function(
+        "!__outreachCriticGmail.buildText(document.querySelector(\"[aria-label='Message Body']\")).text.includes('leading')"
+    )
     assert text(page) == before.replace("the leading provider", "a provider", 1)
     sent = page.evaluate("window.__sent")
     page.wait_for_function(f"window.__sent >= {sent}")
-    page.wait_for_function("[...CSS.highlights.get('outreach-critic-warning')].some(r => r.toString() === 'Hope this finds you well! ')")
+    page.wait_for_function(
+        "[...CSS.highlights.get('outreach-critic-warning')].some(r => r.toString() === 'Hope this finds you well! ')"
+    )
     after_first = text(page)
     panel.locator(".finding[data-rule='rapport.pleasantry'] button.apply.delete").click()
-    page.wait_for_function("!__outreachCriticGmail.buildText(document.querySelector(\"[aria-label='Message Body']\")).text.includes('Hope this')")
+    page.wait_for_function(
+        "!__outreachCriticGmail.buildText(document.querySelector(\"[aria-label='Message Body']\")).text.includes('Hope this')"
+    )
     assert text(page) == after_first.replace("Hope this finds you well! ", "", 1)
 
 

@@ -18,11 +18,19 @@ OFFICE_JS = "https://appsforoffice.microsoft.com/**"
 
 
 def open_pane(page: Page, service: str, body: str = PUSHY, subject: str = "Quick question", poll: int = 3000) -> Frame:
-    page.route(OFFICE_JS, lambda route: route.fulfill(status=200, content_type="text/javascript",
-                                                       body=(HERE / "stubs" / "office_stub.js").read_text(encoding="utf-8")))
+    page.route(
+        OFFICE_JS,
+        lambda route: route.fulfill(
+            status=200,
+            content_type="text/javascript",
+            body=(HERE / "stubs" / "office_stub.js").read_text(encoding="utf-8"),
+        ),
+    )
     serve_file(page, f"{service}/__harness__/outlook.html", HERE / "pages" / "outlook_harness.html")
     page.goto(f"{service}/__harness__/outlook.html")
-    page.evaluate("([s, b]) => { fakeOutlook.subject = s; fakeOutlook.body = b; fakeOutlook.render(); }", [subject, body])
+    page.evaluate(
+        "([s, b]) => { fakeOutlook.subject = s; fakeOutlook.body = b; fakeOutlook.render(); }", [subject, body]
+    )
     page.evaluate(f"document.getElementById('pane').src = '/addin/outlook/taskpane.html?poll={poll}'")
     frame = page.frame_locator("#pane")
     expect(frame.locator("#panel")).to_have_attribute("data-phase", "final")
@@ -42,7 +50,9 @@ def test_reads_the_draft_through_office_js(page: Page, service: str) -> None:
     # The body went to the service as HTML; Outlook cannot highlight in place, so the pane shows a marked copy.
     crit = pane.evaluate("window.criticOutlook.panel.critique")
     assert crit["text"]["format"] == "html"
-    assert "the leading provider" in pane.eval_on_selector_all(".oc-preview-body mark", "els => els.map(e => e.textContent)")
+    assert "the leading provider" in pane.eval_on_selector_all(
+        ".oc-preview-body mark", "els => els.map(e => e.textContent)"
+    )
     expect(pane.locator(".oc-hint")).to_contain_text("select the quoted words")
 
 
@@ -52,8 +62,10 @@ def test_rechecks_on_focus_and_on_a_slow_timer(page: Page, service: str) -> None
     # Focus: the user comes back to the pane after editing.
     page.evaluate("b => { fakeOutlook.body = b; fakeOutlook.render(); }", POLITE)
     pane.evaluate("window.dispatchEvent(new Event('focus'))")
-    pane.wait_for_function(f"+document.querySelector('#panel').dataset.checks > {checks}"
-                           " && window.criticOutlook.panel.critique.text.body.includes('onboarding churn')")
+    pane.wait_for_function(
+        f"+document.querySelector('#panel').dataset.checks > {checks}"
+        " && window.criticOutlook.panel.critique.text.body.includes('onboarding churn')"
+    )
     expect(pane.locator(".oc-finding[data-rule='imposition.time_slot']")).to_have_count(0)
     # Timer: no focus event, the edit is found within one 3 s tick.
     page.evaluate("b => { fakeOutlook.body = b; fakeOutlook.render(); }", PUSHY)
