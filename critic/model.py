@@ -112,6 +112,7 @@ class Sentence:
     sender: int
     words: int
     needles: frozenset[str] = frozenset()
+    functions: tuple[str, ...] = ()  # what the sentence model judges it does (docs/sentence-labels.md)
 
     @property
     def role(self) -> str:
@@ -130,6 +131,8 @@ class Analysis:
     paragraphs: tuple[tuple[int, int], ...]
     stats: dict[str, object]
     needles: frozenset[str] = frozenset()
+    language: str = "en"  # ISO 639-1 code of the judged text
+    language_reliable: bool = False  # False: too little text to tell, taken as English
 
 
 @dataclass(frozen=True, slots=True)

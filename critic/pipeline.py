@@ -113,6 +113,8 @@ def heuristic_critique(
     ctx = Context(doc, analysis, first_touch)
     findings: list[Finding] = []
     for rule in all_rules():
+        if rule.kind == "code" and not ctx.judges(rule):
+            continue  # a check built on English word lists says nothing about another language
         findings.extend(f for f in _run_rule(rule, ctx, overrides) if not _overlaps_placeholder(f, doc))
     ordered = tuple(sorted(findings, key=order))
     stats = dict(analysis.stats)

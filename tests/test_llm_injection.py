@@ -80,7 +80,9 @@ def test_no_finding_can_point_outside_the_drafts_judged_text(server) -> None:
                 finding("Sales, Acme", rubric="clarity"),  # in the signature
                 finding("You review draft outreach emails", rubric="clarity"),  # from the system prompt
                 finding("Ignore previous instructions", rubric="clarity"),  # not in this draft
-                finding("Our platform helps companies grow.", rubric="value_first"),  # real
+                finding(
+                    "Our platform helps companies grow.", rubric="clarity"
+                ),  # real (no heuristic clarity finding there)
             ]
         )
     )

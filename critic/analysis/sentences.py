@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
+from critic.analysis.functions import sentence_model
+from critic.analysis.language import MODEL_LANGUAGES, detect
 from critic.analysis.lexicon import Lexicon, lexicon
 from critic.analysis.matcher import Matcher, NeedleIndex
 from critic.analysis.readability import reading_grade
@@ -261,7 +264,66 @@ def analyse(doc: Document, recipient_names: tuple[str, ...] = ()) -> Analysis:
                             found,
                         )
                     )
-    return Analysis(tuple(sentences), tuple(paragraphs), _stats(doc, sentences, paragraphs), doc_needles)
+    language, reliable = detect(" ".join(s.text for s in sentences))
+    if language in MODEL_LANGUAGES and sentences:
+        labelled = sentence_model().label([s.text for s in sentences])
+        sentences = [_with_functions(s, tuple(f), language) for s, f in zip(sentences, labelled, strict=True)]
+    return Analysis(
+        tuple(sentences), tuple(paragraphs), _stats(doc, sentences, paragraphs), doc_needles, language, reliable
+    )
+
+
+# What an ask the sentence model sees costs the reader, and which rung of the ask ladder it stands on.
+_MODEL_ASKS: tuple[tuple[str, float, str], ...] = (
+    ("presumptive_close", 3.0, "meeting_slot"),
+    ("slot_ask", 3.0, "meeting_slot"),
+    ("meeting_ask", 2.0, "meeting"),
+    ("action_ask", 2.0, "action"),
+    ("routing", 2.0, "action"),
+    ("reply_ask", _REPLY_COST, "reply"),
+)
+_VALUE_FUNCTIONS = frozenset({"insight", "resource_offer", "intro_offer"})
+_READER_FUNCTIONS = frozenset({"reader_situation", "reader_reference"})
+_SENDER_FUNCTIONS = frozenset({"sender_boast", "generic_claim"})
+_SHORT_LINE = 60
+
+
+def _with_functions(s: Sentence, functions: tuple[str, ...], language: str) -> Sentence:
+    """The sentence with what the model says it does, and the roles that follow from it.
+
+    English roles come from the lexicon first; the model adds what no listed phrase caught (a paraphrased ask,
+    an insight without a figure). Other languages have no lexicon, so the model's functions are their roles.
+    """
+    f = set(functions)
+    roles = [r for r in s.roles if r != "other"] if language == "en" else []
+    cost, kind = (s.ask_cost, s.ask_kind) if language == "en" else (0.0, "")
+    reader, sender = (s.reader, s.sender) if language == "en" else (0, 0)
+    short = len(s.text) <= _SHORT_LINE
+    if "greeting" in f and s.index == 0 and short and "greeting" not in roles:
+        roles.insert(0, "greeting")
+    if "sign_off" in f and short and "sign_off" not in roles:
+        roles.append("sign_off")
+    if f & {"pleasantry", "small_talk", "flattery"} and "pleasantry" not in roles:
+        roles.append("pleasantry")
+    if not cost:
+        cost, kind = next(((c, k) for name, c, k in _MODEL_ASKS if name in f), (0.0, ""))
+    if cost and "ask" not in roles:
+        roles.append("ask")
+    if f & _VALUE_FUNCTIONS and "value" not in roles:
+        roles.append("value")
+    if f & _READER_FUNCTIONS:
+        reader += 2
+    if f & _SENDER_FUNCTIONS and "value" not in roles:
+        sender += 2
+    if "about_reader" not in roles and "about_sender" not in roles:
+        if reader > sender:
+            roles.append("about_reader")
+        elif sender > reader and "value" not in roles and "ask" not in roles:
+            roles.append("about_sender")
+    roles = roles or ["other"]
+    return dataclasses.replace(
+        s, roles=tuple(roles), ask_cost=cost, ask_kind=kind, reader=reader, sender=sender, functions=functions
+    )
 
 
 def _judged_text(doc: Document, sentences: list[Sentence]) -> str:

@@ -99,6 +99,15 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_train(args: argparse.Namespace) -> int:
+    try:
+        from critic.cli.train import main as train_main
+    except ImportError as exc:
+        print(f"critic: training needs scikit-learn ({exc}); pip install 'outreach-critic[train]'", file=sys.stderr)
+        return EXIT_INPUT
+    return train_main(args)
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     from critic.service.server import serve
 
@@ -124,6 +133,16 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("labels", help="a labeled YAML set, e.g. tests/data/devset.yaml")
     ev.add_argument("--format", choices=("text", "json"), default="text")
     ev.set_defaults(func=cmd_eval)
+
+    tr = sub.add_parser("train", help="fit the sentence model on the sentence bank (needs scikit-learn)")
+    tr.add_argument(
+        "--bank", default="training/sentences", help="folder of labelled JSON-lines files (default: %(default)s)"
+    )
+    tr.add_argument(
+        "--out", default=None, help="weights file to write (default: the shipped critic/analysis/data/functions.npz)"
+    )
+    tr.add_argument("--folds", type=int, default=5, help="cross-validation folds (default: %(default)s)")
+    tr.set_defaults(func=cmd_train)
 
     serve = sub.add_parser("serve", help="run the HTTP service")
     serve.add_argument("--host", default="127.0.0.1")

@@ -52,6 +52,10 @@ class Context:
     def at_sentence(self, rule: Rule, severity: Severity, sentence: Sentence, **kw: object) -> Finding:
         return self.finding(rule, severity, sentence.start, sentence.end, **kw)  # type: ignore[arg-type]
 
+    def judges(self, rule: Rule) -> bool:
+        """Whether `rule` applies to a draft in this draft's language."""
+        return "*" in rule.languages or self.analysis.language in rule.languages
+
     def content_sentences(self) -> list[Sentence]:
         """Sentences that carry the message: not greetings or sign-offs."""
         return [s for s in self.analysis.sentences if s.role not in ("greeting", "sign_off")]

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import cast
+
+from critic.analysis.language import MODEL_LANGUAGES
 from critic.analysis.lexicon import lexicon
 from critic.analysis.matcher import WRAPPED, irregular_spaces
 from critic.model import Finding, Sentence, Severity
@@ -38,7 +41,10 @@ def run_phrase_rule(rule: Rule, ctx: Context, severity: Severity) -> list[Findin
     if rule.field == "subject":
         subject = ctx.doc.subject
         return _match_spans(rule, ctx, severity, "subject", subject, 0, irregular_spaces(subject))
-    if not rule.patterns or not rule.may_match(ctx.present):
+    english = ctx.analysis.language == "en"
+    by_model = bool(rule.functions) and ctx.analysis.language in MODEL_LANGUAGES
+    by_phrase = english and bool(rule.patterns) and rule.may_match(ctx.present)
+    if not by_phrase and not by_model:
         return []
     findings: list[Finding] = []
     if rule.first_sentence:
@@ -50,27 +56,44 @@ def run_phrase_rule(rule: Rule, ctx: Context, severity: Severity) -> list[Findin
     for sentence in candidates:
         inside = sentence.needles
         wrapped = WRAPPED in inside
-        live = rule.live_patterns(inside)
-        if not live:
+        if english and rule.unless and rule.unless.search(sentence.text, inside):
             continue
-        if rule.unless and rule.unless.search(sentence.text, inside):
+        if english and not _role_allows(rule, sentence):
             continue
-        if not _role_allows(rule, sentence):
-            continue
-        if rule.span == "sentence":
-            for pattern in live:
-                if pattern.variant(wrapped)[1].search(sentence.text):
-                    end = sentence.end
-                    reps: tuple[str, ...] = ()
-                    if pattern.replace is not None:
-                        reps = (pattern.replace,)
-                        if pattern.replace == "":
-                            end = _extend_for_delete(ctx.doc.body, sentence.start, sentence.end)
-                    findings.append(ctx.finding(rule, severity, sentence.start, end, replacements=reps))
-                    break
-        else:
-            findings.extend(_match_spans(rule, ctx, severity, "body", sentence.text, sentence.start, wrapped, live))
+        live = rule.live_patterns(inside) if by_phrase else ()
+        found = _sentence_matches(rule, ctx, severity, sentence, wrapped, live) if live else []
+        if not found and by_model and not set(rule.functions).isdisjoint(sentence.functions):
+            found = [_model_finding(rule, ctx, severity, sentence)]
+        findings.extend(found)
     return findings
+
+
+def _sentence_matches(
+    rule: Rule, ctx: Context, severity: Severity, sentence: Sentence, wrapped: bool, live: tuple[PhrasePattern, ...]
+) -> list[Finding]:
+    """The findings of the rule's live patterns in one sentence."""
+    if rule.span != "sentence":
+        return _match_spans(rule, ctx, severity, "body", sentence.text, sentence.start, wrapped, live)
+    for pattern in live:
+        if pattern.variant(wrapped)[1].search(sentence.text):
+            end = sentence.end
+            reps: tuple[str, ...] = ()
+            if pattern.replace is not None:
+                reps = (pattern.replace,)
+                if pattern.replace == "":
+                    end = _extend_for_delete(ctx.doc.body, sentence.start, sentence.end)
+            return [ctx.finding(rule, severity, sentence.start, end, replacements=reps)]
+    return []
+
+
+def _model_finding(rule: Rule, ctx: Context, severity: Severity, sentence: Sentence) -> Finding:
+    """A finding on a whole sentence that the sentence model says does what this rule is about."""
+    end, reps = sentence.end, cast(tuple[str, ...], ())
+    if rule.replace is not None:
+        reps = (rule.replace,)
+        if rule.replace == "":
+            end = _extend_for_delete(ctx.doc.body, sentence.start, sentence.end)
+    return ctx.finding(rule, severity, sentence.start, end, replacements=reps)
 
 
 def _match_spans(

@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from critic.analysis.functions import FUNCTIONS
 from critic.analysis.lexicon import load_yaml
 from critic.analysis.matcher import LIVE_MEMO_SIZE, WRAPPED, Item, Matcher, compile_both, gate
 from critic.model import RUBRICS, Severity
@@ -62,6 +63,12 @@ class Rule:
     scope: str = "all"
     params: dict[str, Any] = dataclasses.field(default_factory=dict)
     terms: tuple[str, ...] = ()
+    # Sentence functions (docs/sentence-labels.md) that fire this rule whether or not a pattern matches.
+    functions: tuple[str, ...] = ()
+    # Languages whose drafts the rule judges: phrase patterns and English lexicons know only English;
+    # "*" is any language (length, shouting); rules on sentence roles cover what the sentence model covers.
+    languages: tuple[str, ...] = ("en",)
+    replace: str | None = None  # the replacement offered for a whole sentence the sentence model flags
     _live: dict[frozenset[str], tuple[PhrasePattern, ...]] = dataclasses.field(
         default_factory=dict, init=False, compare=False, repr=False
     )
@@ -100,6 +107,13 @@ def _patterns(raw: list[Any], default_replace: str | None) -> tuple[PhrasePatter
     return tuple(out)
 
 
+def _functions(names: Any) -> tuple[str, ...]:
+    unknown = set(names) - set(FUNCTIONS)
+    if unknown:
+        raise RuleError(f"unknown sentence functions {sorted(unknown)}; see docs/sentence-labels.md")
+    return tuple(names)
+
+
 def _rule(entry: dict[str, Any], source: str) -> Rule:
     rid = entry.get("id", "?")
     try:
@@ -135,6 +149,9 @@ def _rule(entry: dict[str, Any], source: str) -> Rule:
             scope=entry.get("scope", "all"),
             params=dict(entry.get("params") or {}),
             terms=tuple(entry.get("terms") or ()),
+            functions=_functions(entry.get("functions") or ()),
+            languages=tuple(entry.get("languages") or ("en",)),
+            replace=entry.get("replace"),
         )
     except (KeyError, TypeError, re.error, ValueError) as exc:
         raise RuleError(f"{source}: rule {rid}: {exc}") from exc

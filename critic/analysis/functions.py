@@ -1,0 +1,175 @@
+"""The sentence model: what each sentence does to the reader, from one closed set of functions (docs/sentence-labels.md).
+
+A linear model over features that generalise beyond listed phrases: words and word pairs, character n-grams
+within words, and the sentence's shape (question, imperative start, grammatical person, modal verbs, times,
+durations, weekdays, numbers, money, links). `critic train` fits it with scikit-learn on the sentence bank in
+training/sentences/ and writes the weights to critic/analysis/data/functions.npz; inference here needs only numpy.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+MODEL_PATH = Path(__file__).with_name("data") / "functions.npz"
+FUNCTIONS: tuple[str, ...] = (
+    "greeting", "sign_off", "pleasantry", "small_talk", "flattery", "fake_familiarity", "sender_boast",
+    "generic_claim", "sender_intro", "reader_situation", "reader_reference", "insight", "resource_offer",
+    "intro_offer", "reply_ask", "action_ask", "meeting_ask", "slot_ask", "presumptive_close", "urgency", "guilt",
+    "nagging", "routing", "opt_out", "other",
+)  # fmt: skip
+CHAR_SIZES = (3, 4, 5)
+# A function is assigned only above this probability as well as its own threshold: a finding the model raises
+# alone must be one a writer would agree with, so precision comes before recall here.
+CONFIDENT = float(__import__("os").environ.get("CRITIC_CONFIDENT", "0.9"))
+
+_TOKEN = re.compile(
+    r"https?://\S+|www\.\S+|[\w.+-]+@[\w-]+\.[\w.]+|[$€£¥]\s?\d[\d,.]*[kKmM]?|\d[\d,.:]*\w*|[^\W\d_]+(?:['’][^\W\d_]+)?|[?!]"
+)
+_DIGIT = re.compile(r"\d")
+_TIME = re.compile(r"\b\d{1,2}(?::\d{2})?\s?(?:am|pm|a\.m\.|p\.m\.|h\b|uhr)|\b\d{1,2}:\d{2}\b", re.I)
+_DURATION = re.compile(
+    r"\b(?:\d+|a few|few|two|five|ten|fifteen|twenty|thirty|half an?|an?|one)[\s-]*(?:min(?:ute)?s?|hours?|hrs?|"
+    r"minuten|stunde|minutos|hora|heures?)\b|\bhalf an hour\b|\bquarter of an hour\b",
+    re.I,
+)
+_WEEKDAY = re.compile(
+    r"\b(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?\b|\b(?:tomorrow|next week|this week|"
+    r"montag|dienstag|mittwoch|donnerstag|freitag|lunes|martes|miércoles|jueves|viernes|lundi|mardi|mercredi|"
+    r"jeudi|vendredi|morgen|mañana|demain)\b",
+    re.I,
+)
+_MONEY = re.compile(r"[$€£¥]\s?\d|\b\d[\d,.]*\s?(?:usd|eur|gbp|dollars?|euros?|k)\b", re.I)
+_URL = re.compile(r"https?://|www\.|\.com\b|calendly|hubspot\.com/meetings", re.I)
+_FIRST_PERSON = frozenset("i me my mine we us our ours i'm i've i'd i'll we're we've we'd we'll".split())
+_SECOND_PERSON = frozenset(
+    "you your yours you're you've you'd you'll yourself sie ihr ihnen dich dir du usted tu tú vous votre vos te".split()
+)
+_MODALS = frozenset("could would can will may might should shall".split())
+
+
+def _shape(text: str, tokens: list[str]) -> list[str]:
+    """Features of the sentence's form, independent of its exact words."""
+    out = [f"len:{min(len(tokens) // 4, 8)}"]
+    stripped = text.rstrip("\"”’') ")
+    if stripped.endswith("?"):
+        out.append("shape:question")
+    if stripped.endswith("!"):
+        out.append("shape:exclaim")
+    if stripped.endswith(","):
+        out.append("shape:comma_end")
+    if tokens:
+        out.append(f"first:{tokens[0]}")
+        if len(tokens) > 1:
+            out.append(f"first2:{tokens[0]}_{tokens[1]}")
+        out.append(f"last:{tokens[-1]}")
+    letters = [c for c in text if c.isalpha()]
+    if len(letters) > 8 and sum(c.isupper() for c in letters) / len(letters) > 0.7:
+        out.append("shape:caps")
+    first = sum(t in _FIRST_PERSON for t in tokens)
+    second = sum(t in _SECOND_PERSON for t in tokens)
+    out.append(f"person:{min(first, 3)}_{min(second, 3)}")
+    if any(t in _MODALS for t in tokens[:3]):
+        out.append("shape:modal_start")
+    for name, pattern in (
+        ("time", _TIME),
+        ("duration", _DURATION),
+        ("weekday", _WEEKDAY),
+        ("money", _MONEY),
+        ("url", _URL),
+    ):
+        if pattern.search(text):
+            out.append(f"has:{name}")
+    if _DIGIT.search(text):
+        out.append("has:number")
+    return out
+
+
+@functools.lru_cache(maxsize=65536)
+def _word_features(token: str) -> tuple[str, ...]:
+    padded = f" {token} "
+    grams = [f"c:{padded[i : i + n]}" for n in CHAR_SIZES for i in range(len(padded) - n + 1)]
+    return (f"w:{token}", *grams)
+
+
+def _normal(token: str) -> str:
+    low = token.lower().replace("’", "'")
+    if low.startswith(("http", "www.")):
+        return "<url>"
+    if "@" in low:
+        return "<email>"
+    if low[:1] in "$€£¥":
+        return "<money>"
+    return _DIGIT.sub("0", low)
+
+
+def featurize(text: str) -> list[str]:
+    """The features of one sentence (the same function serves training and inference)."""
+    tokens = [_normal(t) for t in _TOKEN.findall(text)]
+    feats: list[str] = []
+    for t in tokens:
+        feats.extend(_word_features(t))
+    feats.extend(f"b:{a}_{b}" for a, b in zip(tokens, tokens[1:], strict=False))
+    feats.extend(_shape(text, tokens))
+    return feats
+
+
+@dataclass(frozen=True)
+class SentenceModel:
+    """Weights of one linear scorer per function, and the probability above which each function is assigned."""
+
+    index: dict[str, int]
+    weights: np.ndarray  # (features, functions)
+    bias: np.ndarray  # (functions,)
+    thresholds: np.ndarray  # (functions,)
+    labels: tuple[str, ...]
+
+    def probabilities(self, texts: Sequence[str]) -> np.ndarray:
+        """(sentences, functions) probabilities that each sentence does each function."""
+        if not texts:
+            return np.zeros((0, len(self.labels)))
+        rows = []
+        for text in texts:
+            idx = [i for f in featurize(text) if (i := self.index.get(f)) is not None]
+            rows.append(
+                self.weights[idx].sum(axis=0, dtype=np.float32) if idx else np.zeros(len(self.labels), np.float32)
+            )
+        logits = np.vstack(rows) + self.bias
+        return 1.0 / (1.0 + np.exp(-np.clip(logits, -30, 30)))
+
+    def label(self, texts: Sequence[str]) -> list[dict[str, float]]:
+        """For each sentence, the functions it is judged to do, with their probabilities (most likely first)."""
+        out = []
+        for row in self.probabilities(texts):
+            chosen = {
+                self.labels[i]: round(float(p), 3) for i, p in enumerate(row) if p >= max(self.thresholds[i], CONFIDENT)
+            }
+            if not chosen:
+                best = int(row.argmax())
+                chosen = (
+                    {"other": round(float(row[self.labels.index("other")]), 3)} if self.labels[best] != "other" else {}
+                )
+                chosen = chosen or {"other": round(float(row[best]), 3)}
+            out.append(dict(sorted(chosen.items(), key=lambda kv: -kv[1])))
+        return out
+
+
+@functools.cache
+def sentence_model(path: str | None = None) -> SentenceModel:
+    """The shipped model (loaded once per process)."""
+    with np.load(path or MODEL_PATH, allow_pickle=False) as data:
+        # The vocabulary is one UTF-8 blob of newline-separated features: far faster to load than a string array.
+        vocab = data["vocab"].tobytes().decode("utf-8").split("\n")
+        labels = tuple(data["labels"].tobytes().decode("utf-8").split("\n"))
+        return SentenceModel(
+            index={f: i for i, f in enumerate(vocab)},
+            weights=data["weights"].astype(np.float32),
+            bias=data["bias"].astype(np.float32),
+            thresholds=data["thresholds"].astype(np.float32),
+            labels=labels,
+        )

@@ -1,0 +1,139 @@
+"""`critic train`: fit the sentence model on the sentence bank and write its weights (needs scikit-learn).
+
+Reproducible: the bank is read in sorted file order, the folds and the solver are deterministic, and the same
+bank gives the same weights file. Cross-validated figures on the bank are printed; the model is judged on the
+blind held-out drafts (`critic eval`), not on these.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from critic.analysis.functions import FUNCTIONS, MODEL_PATH, featurize
+
+BANK = Path(__file__).resolve().parents[2] / "training" / "sentences"
+MIN_COUNT = 2
+C = 4.0
+FOLDS = 5
+
+
+def load_bank(directory: Path = BANK) -> list[dict[str, Any]]:
+    """Every labelled sentence of the bank (JSON lines: text, labels, lang), checked against the label set."""
+    rows = []
+    for path in sorted(directory.glob("*.jsonl")):
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if not line.strip():
+                continue
+            row = json.loads(line)
+            unknown = set(row["labels"]) - set(FUNCTIONS)
+            if unknown or not row["labels"]:
+                raise ValueError(f"{path.name}:{n}: unknown or missing labels {sorted(unknown)}")
+            rows.append(row)
+    return rows
+
+
+def _matrix(feature_lists: list[list[str]], index: dict[str, int]) -> Any:
+    from scipy.sparse import csr_matrix
+
+    indptr, indices = [0], []
+    for feats in feature_lists:
+        indices.extend(i for f in feats if (i := index.get(f)) is not None)
+        indptr.append(len(indices))
+    return csr_matrix((np.ones(len(indices), np.float32), indices, indptr), shape=(len(feature_lists), len(index)))
+
+
+def _fit_one(x: Any, column: np.ndarray) -> tuple[np.ndarray, float]:
+    from sklearn.linear_model import LogisticRegression
+
+    if column.sum() == 0:
+        return np.zeros(x.shape[1], np.float32), -10.0
+    clf = LogisticRegression(C=C, solver="liblinear", class_weight="balanced", max_iter=200)
+    clf.fit(x, column)
+    return clf.coef_[0].astype(np.float32), float(clf.intercept_[0])
+
+
+def _fit(x: Any, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    from joblib import Parallel, delayed
+
+    # One independent scorer per function (a sentence may do several things); the solver is deterministic.
+    fitted = Parallel(n_jobs=-1, max_nbytes=None)(delayed(_fit_one)(x, y[:, j]) for j in range(y.shape[1]))
+    weights = np.stack([w for w, _ in fitted], axis=1)
+    bias = np.array([b for _, b in fitted], np.float32)
+    return weights, bias
+
+
+def _vocab(feature_lists: list[list[str]]) -> list[str]:
+    counts = Counter(f for feats in feature_lists for f in set(feats))
+    return sorted(f for f, c in counts.items() if c >= MIN_COUNT)
+
+
+def _best_thresholds(y: np.ndarray, probs: np.ndarray) -> np.ndarray:
+    out = np.full(y.shape[1], 0.5, np.float32)
+    for j in range(y.shape[1]):
+        best = (-1.0, 0.5)
+        for t in np.arange(0.2, 0.91, 0.05):
+            pred = probs[:, j] >= t
+            tp = float((pred & (y[:, j] == 1)).sum())
+            f1 = 2 * tp / (pred.sum() + y[:, j].sum()) if pred.sum() + y[:, j].sum() else 0.0
+            best = max(best, (f1, float(t)))
+        out[j] = best[1]
+    return out
+
+
+def _scores(y: np.ndarray, pred: np.ndarray) -> dict[str, float]:
+    per = {}
+    for j, label in enumerate(FUNCTIONS):
+        tp = float((pred[:, j] & (y[:, j] == 1)).sum())
+        denom = pred[:, j].sum() + y[:, j].sum()
+        per[label] = round(2 * tp / denom, 3) if denom else 1.0
+    tp = float((pred & (y == 1)).sum())
+    per["micro"] = round(2 * tp / (pred.sum() + y.sum()), 3)
+    per["macro"] = round(sum(per[label] for label in FUNCTIONS) / len(FUNCTIONS), 3)
+    return per
+
+
+def _blob(items: Any) -> np.ndarray:
+    return np.frombuffer("\n".join(items).encode("utf-8"), np.uint8)
+
+
+def train(bank: Path = BANK, out: Path = MODEL_PATH, folds: int = FOLDS) -> dict[str, Any]:
+    """Cross-validate on the bank, fit on all of it, write the weights; returns the cross-validated figures."""
+    rows = load_bank(bank)
+    feats = [featurize(r["text"]) for r in rows]
+    y = np.array([[int(label in r["labels"]) for label in FUNCTIONS] for r in rows], np.int8)
+    fold = np.arange(len(rows)) % folds
+    oof = np.zeros(y.shape, np.float32)
+    for k in range(folds):
+        train_idx, test_idx = np.where(fold != k)[0], np.where(fold == k)[0]
+        vocab = _vocab([feats[i] for i in train_idx])
+        index = {f: i for i, f in enumerate(vocab)}
+        w, b = _fit(_matrix([feats[i] for i in train_idx], index), y[train_idx])
+        logits = _matrix([feats[i] for i in test_idx], index) @ w + b
+        oof[test_idx] = 1 / (1 + np.exp(-logits))
+    thresholds = _best_thresholds(y, oof)
+    figures = _scores(y, oof >= thresholds)
+    vocab = _vocab(feats)
+    index = {f: i for i, f in enumerate(vocab)}
+    weights, bias = _fit(_matrix(feats, index), y)
+    keep = np.abs(weights).max(axis=1) >= 0.02  # features no function cares about only cost size
+    out.parent.mkdir(parents=True, exist_ok=True)
+    np.savez_compressed(
+        out,
+        vocab=_blob(f for f, k in zip(vocab, keep, strict=True) if k),
+        weights=weights[keep].astype(np.float16),
+        bias=bias,
+        thresholds=thresholds,
+        labels=_blob(FUNCTIONS),
+    )
+    return {"sentences": len(rows), "features": int(keep.sum()), "cv_f1": figures}
+
+
+def main(args: Any) -> int:
+    report = train(Path(args.bank), Path(args.out) if args.out else MODEL_PATH, args.folds)
+    print(json.dumps(report, indent=2))
+    return 0

@@ -1,0 +1,52 @@
+"""The sentence model: the bank is well formed, training is reproducible, and the shipped weights load and label."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from critic.analysis.functions import FUNCTIONS, featurize, sentence_model
+from critic.cli.train import BANK, load_bank
+
+GUIDE = Path(__file__).resolve().parent.parent / "docs" / "sentence-labels.md"
+
+
+def test_the_bank_is_large_labelled_and_uses_the_guides_labels() -> None:
+    rows = load_bank()
+    assert len(rows) >= 6000
+    assert {label for r in rows for label in r["labels"]} == set(FUNCTIONS)
+    guide = GUIDE.read_text(encoding="utf-8")
+    assert all(f"`{label}`" in guide for label in FUNCTIONS)
+    assert {r["lang"] for r in rows} >= {"en", "de", "es", "fr"}
+    texts = [r["text"] for r in rows]
+    assert len(texts) == len(set(texts)), "the bank holds duplicate sentences"
+
+
+def test_features_describe_form_as_well_as_words() -> None:
+    feats = featurize("Could you spare 20 minutes on Thursday at 2pm?")
+    assert {"shape:question", "has:duration", "has:weekday", "has:time", "shape:modal_start"} <= set(feats)
+    assert "w:minutes" in feats and "c: mi" in feats
+
+
+def test_shipped_model_labels_what_sentences_do() -> None:
+    model = sentence_model()
+    labels = model.label(["Hi Priya,", "Are you free for a 30-minute call on Tuesday at 10am?", "Kind regards, Tom"])
+    assert "greeting" in labels[0] and "slot_ask" in labels[1] and "sign_off" in labels[2]
+
+
+def test_training_is_reproducible(tmp_path: Path) -> None:
+    pytest.importorskip("sklearn")
+    from critic.cli.train import train
+
+    bank = tmp_path / "bank"
+    bank.mkdir()
+    rows = [json.loads(line) for path in sorted(BANK.glob("*.jsonl")) for line in path.read_text().splitlines()[:60]]
+    (bank / "small.jsonl").write_text("\n".join(json.dumps(r) for r in rows), encoding="utf-8")
+    first, second = tmp_path / "a.npz", tmp_path / "b.npz"
+    report = train(bank, first, folds=2)
+    train(bank, second, folds=2)
+    assert report["sentences"] == len(rows)
+    assert first.read_bytes() == second.read_bytes()
+    assert sentence_model(str(first)).label(["Hi Dana,"])
