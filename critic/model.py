@@ -199,6 +199,7 @@ class Critique:
     stats: dict[str, Any]
     llm: dict[str, Any] = field(default_factory=lambda: {"status": "off"})
     recipient: Recipient | None = None
+    notices: tuple[dict[str, str], ...] = ()  # what the writer should know about how far to trust this critique
     overrides: Any = None  # critic.config.Overrides: the rule levels this critique was made under
 
     def replace(self, **changes: Any) -> Critique:

@@ -10,6 +10,7 @@ import functools
 from collections.abc import Mapping
 
 from critic import llm as llm_step
+from critic.analysis.language import MODEL_LANGUAGES
 from critic.analysis.lexicon import lexicon
 from critic.analysis.sentences import analyse
 from critic.config import Overrides, find_config, load_file_overrides
@@ -30,6 +31,7 @@ from critic.rules.checks import CHECKS, budget
 from critic.rules.context import Context
 from critic.rules.phrases import run_phrase_rule
 from critic.rules.registry import Rule, all_rules
+from critic.rules.thread import is_first_touch
 from critic.scoring import score
 
 
@@ -109,7 +111,7 @@ def heuristic_critique(
     doc = normalise(draft)
     names = tuple(n for n in ((recipient.name, recipient.company) if recipient else ()) if n)
     analysis = analyse(doc, names)
-    first_touch = not any(x.kind == "quote" for x in doc.excluded)
+    first_touch = is_first_touch(doc, analysis)
     ctx = Context(doc, analysis, first_touch)
     findings: list[Finding] = []
     for rule in all_rules():
@@ -128,7 +130,23 @@ def heuristic_critique(
         score(ordered),
         stats,
         recipient=recipient,
+        notices=_notices(analysis),
         overrides=overrides,
+    )
+
+
+def _notices(analysis: Analysis) -> tuple[dict[str, str], ...]:
+    """What the writer should know about how far to trust this critique."""
+    lang = analysis.language
+    if lang == "en":
+        return ()
+    covered = "the sentence model" if lang in MODEL_LANGUAGES else "only checks of length and form"
+    return (
+        {
+            "kind": "language",
+            "message": f"This draft looks like {lang!r}: the critic's phrase rules know English, so {covered} "
+            "judged it and the scores are not confident. With an LLM configured, the model judges it too.",
+        },
     )
 
 

@@ -27,10 +27,18 @@ def score(findings: list[Finding] | tuple[Finding, ...], adjustments: Mapping[st
     """Scores for a set of findings, plus bounded per-rubric adjustments (from the LLM step) listed as deductions."""
     deductions: dict[str, list[dict[str, object]]] = {r: [] for r in RUBRICS}
     flagged = {r: False for r in RUBRICS}
-    for f in findings:
+    counted: dict[str, list[Finding]] = {r: [] for r in RUBRICS}
+    # Costliest first: when several findings of one rubric point at the same words, only the costliest counts,
+    # so one ask named three ways ("call? Thursday? 30 minutes?") is deducted once.
+    for f in sorted(findings, key=lambda x: -PENALTY[x.severity]):
         if f.rubric not in deductions:
             continue
-        deductions[f.rubric].append({"finding": f.id, "rule": f.rule, "points": PENALTY[f.severity]})
+        same = next((c for c in counted[f.rubric] if c.field == f.field and c.start < f.end and f.start < c.end), None)
+        if same is None:
+            counted[f.rubric].append(f)
+            deductions[f.rubric].append({"finding": f.id, "rule": f.rule, "points": PENALTY[f.severity]})
+        else:
+            deductions[f.rubric].append({"finding": f.id, "rule": f.rule, "points": 0, "counted_as": same.id})
         flagged[f.rubric] = flagged[f.rubric] or f.flags
     for rubric, points in (adjustments or {}).items():
         if rubric in deductions and points:

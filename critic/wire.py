@@ -71,6 +71,9 @@ def to_wire(c: Critique) -> dict[str, Any]:
     return {
         "version": WIRE_VERSION,
         "offsets": OFFSET_UNITS,
+        "language": analysis.language,
+        "confident": not any(n["kind"] == "language" for n in c.notices),
+        "notices": list(c.notices),
         "scores": {"overall": c.scores.overall, **c.scores.rubric},
         "rubrics": {
             r: {"score": c.scores.rubric[r], "flagged": c.scores.flagged[r], "deductions": c.scores.deductions[r]}
@@ -96,6 +99,7 @@ def to_wire(c: Critique) -> dict[str, Any]:
                 "role": s.role,
                 "roles": list(s.roles),
                 "ask_cost": s.ask_cost,
+                "functions": list(s.functions),
             }
             for s in analysis.sentences
         ],

@@ -150,3 +150,31 @@ def format_report(report: dict[str, Any]) -> str:
             f"  {e['id']:<24} {e['rubric']:<12} {e['error']} {' '.join(e.get('rules', []))}" for e in report["errors"]
         ]
     return "\n".join(lines)
+
+
+DEV_SET = Path("tests/data/devset.yaml")
+HELD_OUT = Path("tests/data/heldout.yaml")
+HEADLINE = (
+    ("macro F1", "macro_f1"),
+    ("AUC good vs bad", "auc_good_vs_bad"),
+    ("span recall", "span_recall"),
+    ("warnings per good draft", "warnings_per_good_draft"),
+)
+
+
+def format_side_by_side(reports: dict[str, dict[str, Any]]) -> str:
+    """Several sets' figures in columns (the tuning set beside the blind held-out set)."""
+    names = list(reports)
+    width = max(14, *(len(n) for n in names))
+    lines = [f"{'':<26}" + "".join(f"{n:>{width}}" for n in names)]
+    lines.append(f"{'drafts':<26}" + "".join(f"{reports[n]['drafts']:>{width}}" for n in names))
+    for label, key in HEADLINE:
+        lines.append(f"{label:<26}" + "".join(f"{reports[n][key]!s:>{width}}" for n in names))
+    for r in RUBRICS:
+        lines.append(f"{'F1 ' + r:<26}" + "".join(f"{reports[n]['per_rubric'][r]['f1']:>{width}}" for n in names))
+    for q in ("good", "mixed", "bad"):
+        lines.append(
+            f"{'mean overall, ' + q:<26}"
+            + "".join(f"{reports[n]['mean_overall'].get(q, '-')!s:>{width}}" for n in names)
+        )
+    return "\n".join(lines)

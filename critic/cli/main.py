@@ -7,6 +7,7 @@ import json
 import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from critic.cli.render import render_text
@@ -88,14 +89,20 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    from critic.cli.evaluate import evaluate, format_report
+    from critic.cli.evaluate import DEV_SET, HELD_OUT, evaluate, format_report, format_side_by_side
 
+    paths = args.labels or [str(DEV_SET), str(HELD_OUT)]
     try:
-        report = evaluate(args.labels)
+        reports = {Path(p).stem: evaluate(p) for p in paths}
     except (OSError, ValueError) as exc:
         print(f"critic: {exc}", file=sys.stderr)
         return EXIT_INPUT
-    print(json.dumps(report, indent=2) if args.format == "json" else format_report(report))
+    if args.format == "json":
+        print(json.dumps(reports[Path(paths[0]).stem] if len(paths) == 1 else reports, indent=2))
+    elif len(paths) == 1:
+        print(format_report(reports[Path(paths[0]).stem]))
+    else:
+        print(format_side_by_side(reports))
     return EXIT_OK
 
 
@@ -129,8 +136,13 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--colour", "--color", choices=("auto", "always", "never"), default="auto")
     check.set_defaults(func=cmd_check)
 
-    ev = sub.add_parser("eval", help="score the critic against a labeled set (precision, recall, F1, AUC)")
-    ev.add_argument("labels", help="a labeled YAML set, e.g. tests/data/devset.yaml")
+    ev = sub.add_parser("eval", help="score the critic against labeled sets (precision, recall, F1, AUC)")
+    ev.add_argument(
+        "labels",
+        nargs="*",
+        help="labeled YAML sets (default: the dev set tests/data/devset.yaml beside the blind held-out set "
+        "tests/data/heldout.yaml; one set prints its disagreements too)",
+    )
     ev.add_argument("--format", choices=("text", "json"), default="text")
     ev.set_defaults(func=cmd_eval)
 

@@ -12,6 +12,7 @@ from critic.analysis.sentences import WORD
 from critic.model import Finding, Sentence, Severity
 from critic.rules.context import Context
 from critic.rules.registry import Rule
+from critic.rules.thread import reader_refusal
 
 Check = Callable[[Rule, Context, Severity], list[Finding]]
 CHECKS: dict[str, Check] = {}
@@ -127,7 +128,10 @@ def _no_value_applies(ctx: Context) -> bool:
     values, proofs = _value_given(ctx)
     content = ctx.content_sentences()
     senders = sum(1 for s in content if "about_sender" in s.roles)
-    return not values and not proofs and len(content) >= 2 and (bool(_asks(ctx, 1)) or senders >= 2)
+    if values or proofs or not content:
+        return False
+    # An ask with nothing given loses points however short the draft; so does a first touch that gives nothing.
+    return bool(_asks(ctx, 1)) or senders >= 2 or ctx.first_touch
 
 
 @check("value_first.no_value")
@@ -198,7 +202,9 @@ def _grounded_in_reader(reader: list[Sentence]) -> bool:
 @check("empathy.reader_absent")
 def reader_absent(rule: Rule, ctx: Context, sev: Severity) -> list[Finding]:
     content = _topic_sentences(ctx)
-    if len(content) < 3 or any(s.reader for s in content):
+    # Three sentences without the reader is a pattern; so is a first touch that gives nothing and never names them.
+    bare = ctx.first_touch and not any("value" in s.roles for s in content)
+    if (len(content) < 3 and not bare) or not content or any(s.reader for s in content):
         return []
     if any("value" in s.roles for s in content) and not _asks(ctx, min_cost=0.0):
         return []  # a fix or insight handed over with nothing asked back is for the reader, pronouns or not
@@ -352,3 +358,23 @@ def shouting(rule: Rule, ctx: Context, sev: Severity) -> list[Finding]:
 
 def _sentence_case(text: str) -> str:
     return text.lower()
+
+
+@check("clarity.no_message")
+def no_message(rule: Rule, ctx: Context, sev: Severity) -> list[Finding]:
+    content = ctx.content_sentences()
+    words = sum(s.words for s in content)
+    if words >= int(rule.params["min_words"]):
+        return []
+    if content:
+        return [ctx.at_sentence(rule, sev, content[0])]
+    first = ctx.analysis.sentences[:1]
+    return [ctx.at_sentence(rule, sev, first[0])] if first else []
+
+
+@check("imposition.ignores_reader")
+def ignores_reader(rule: Rule, ctx: Context, sev: Severity) -> list[Finding]:
+    asks = _asks(ctx, 1)
+    if not asks or reader_refusal(ctx.doc) is None:
+        return []
+    return [ctx.at_sentence(rule, sev, asks[0], replacements=("",))]

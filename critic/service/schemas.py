@@ -149,6 +149,7 @@ class SentenceOut(Span):
     role: str
     roles: list[str]
     ask_cost: int | float
+    functions: Annotated[list[str], Field(description="What the sentence model judges the sentence does.")]
 
 
 class LLMStatus(_Open):
@@ -163,6 +164,9 @@ class CritiqueResponse(_Open):
 
     version: str
     offsets: dict[str, str]
+    language: Annotated[str, Field(description="ISO 639-1 code of the judged text (en when too short to tell).")]
+    confident: Annotated[bool, Field(description="False when the draft's language is one the rules do not cover.")]
+    notices: Annotated[list[dict[str, str]], Field(description="`{kind, message}` notes the panel shows.")]
     scores: Annotated[dict[str, int | float], Field(description="`overall` plus one score per rubric, 0-100.")]
     rubrics: dict[str, RubricOut]
     findings: list[FindingOut]
