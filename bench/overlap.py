@@ -16,7 +16,8 @@ The held-out set (tests/data/heldout.yaml) is never read here: nobody may tune o
       - it shares a run of SHINGLE (8) consecutive words with a dev-set draft, or
       - one of its sentences of at least MIN_WORDS (6) words has at least SHARE (60%) of its words, in order
         (longest common subsequence), in one dev-set sentence, with a run of at least MIN_RUN (4) words in common
-        (the run keeps a sentence of common function words, "for a call this week", from counting as a copy).
+        (the run keeps a sentence of common function words, "for a call this week", from counting as a copy), or
+      - one of its sentences of at least EXACT_WORDS (5) words is, word for word, a whole dev-set sentence.
     Each hit names the dev-set draft and the shared text.
 
 (b) Pattern reach. Every data pattern (the `patterns:` of phrase rules, their `unless:` lists, and the entries of
@@ -58,6 +59,7 @@ SHINGLE = 8
 MIN_WORDS = 6
 SHARE = 0.6
 MIN_RUN = 4
+EXACT_WORDS = 5
 WORD = re.compile(r"[a-z0-9]+(?:['’][a-z0-9]+)*")
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
 # ---------------------------------------------------------------------------------------------------- texts
@@ -178,7 +180,7 @@ def candidates() -> Iterator[Candidate]:
 class Hit:
     candidate: Candidate
     dev_id: str
-    how: str  # "shingle" or "share 0.83"
+    how: str  # "shingle", "sentence" or "share 0.83"
     shared: str  # the shared run, or the dev-set sentence
 
 
@@ -197,14 +199,20 @@ def overlaps(devs: list[DevDraft] | None = None) -> list[Hit]:
     devs = devs if devs is not None else dev_drafts()
     hits: list[Hit] = []
     for cand in candidates():
-        if len(words(cand.text)) < MIN_WORDS:
+        if len(words(cand.text)) < EXACT_WORDS:
             continue
         mine = line_shingles(cand.text)
-        sents = [w for w in (words(s) for s in sentences(cand.text)) if len(w) >= MIN_WORDS]
+        all_sents = [words(s) for s in sentences(cand.text)]
+        sents = [w for w in all_sents if len(w) >= MIN_WORDS]
+        exact = {tuple(w) for w in all_sents if len(w) >= EXACT_WORDS}
         for dev in devs:
             common = mine & dev.shingles
             if common:
                 hits.append(Hit(cand, dev.id, "shingle", " ".join(sorted(common)[0])))
+                continue
+            same = [text for text, dev_words in dev.sentences if dev_words in exact]
+            if same:
+                hits.append(Hit(cand, dev.id, "sentence", same[0]))
                 continue
             for sent in sents:
                 found = _share_hit(sent, dev)
