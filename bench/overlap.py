@@ -10,9 +10,9 @@ rule example, a data-file comment or a unit test makes dev-set figures measure m
 The held-out set (tests/data/heldout.yaml) is never read here: nobody may tune on it.
 
 (a) Text overlap. Every rule example (the `examples: bad:/good:` lists in critic/rules/data/*.yaml), every comment
-    in those files and every string literal in tests/*.py is compared with every dev-set draft (subject and
+    in those files and every string literal and comment in tests/*.py is compared with every dev-set draft (subject and
     visible body). Texts are normalised to lowercase word tokens (letters, digits, apostrophes inside words), and
-    a text is reported when either
+    a text is reported when any of these holds:
       - it shares a run of SHINGLE (8) consecutive words with a dev-set draft, or
       - one of its sentences of at least MIN_WORDS (6) words has at least SHARE (60%) of its words, in order
         (longest common subsequence), in one dev-set sentence, with a run of at least MIN_RUN (4) words in common
@@ -34,6 +34,7 @@ from __future__ import annotations
 import ast
 import re
 import sys
+import tokenize
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -158,7 +159,7 @@ def _comments(path: Path) -> Iterator[tuple[int, str]]:
 
 
 def candidates() -> Iterator[Candidate]:
-    """Rule examples, data-file comments and test string literals."""
+    """Rule examples, data-file comments, and the string literals and comments of tests/*.py."""
     for name in RULE_FILES:
         path = DATA / name
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or []
@@ -174,6 +175,10 @@ def candidates() -> Iterator[Candidate]:
         for node in ast.walk(tree):
             if isinstance(node, ast.Constant) and isinstance(node.value, str):
                 yield Candidate(f"tests/{path.name}:{node.lineno}", "literal", node.value)
+        with path.open("rb") as fh:
+            for tok in tokenize.tokenize(fh.readline):
+                if tok.type == tokenize.COMMENT:
+                    yield Candidate(f"tests/{path.name}:{tok.start[0]}", "comment", tok.string.lstrip("# "))
 
 
 @dataclass(frozen=True)
