@@ -15,7 +15,7 @@ The held-out set (tests/data/heldout.yaml) is never read here: nobody may tune o
     a text is reported when any of these holds:
       - it shares a run of SHINGLE (8) consecutive words with a dev-set draft, or
       - one of its sentences of at least MIN_WORDS (6) words has at least SHARE (60%) of its words, in order
-        (longest common subsequence), in one dev-set sentence, with a run of at least MIN_RUN (4) words in common
+        (longest common subsequence), in one dev-set sentence, with a run of at least MIN_RUN (3) words in common
         (the run keeps a sentence of common function words, "for a call this week", from counting as a copy), or
       - one of its sentences of at least EXACT_WORDS (5) words is, word for word, a whole dev-set sentence.
     Each hit names the dev-set draft and the shared text.
@@ -59,7 +59,7 @@ TESTS = ROOT / "tests"
 SHINGLE = 8
 MIN_WORDS = 6
 SHARE = 0.6
-MIN_RUN = 4
+MIN_RUN = 3
 EXACT_WORDS = 5
 WORD = re.compile(r"[a-z0-9]+(?:['’][a-z0-9]+)*")
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
