@@ -29,11 +29,11 @@ def test_a_hard_wrapped_template_is_judged_and_quoted_as_phrases(
 ) -> None:
     wrapped = tmp_path / "wrapped.txt"
     wrapped.write_text(
-        "Hi Sam,\n\nI hope this email\nfinds you well. We are the leading provider of\ncloud backups.\n\nBest,\nAl\n"
+        "Hi Ines,\n\nI trust this note\nreaches you well. We are the premier supplier of\nferry parts.\n\nBest,\nOla\n"
     )
     main(["check", "--colour", "never", str(wrapped)])
     out = capsys.readouterr().out
-    assert "rapport.pleasantry" in out and "“I hope this email finds you well.”" in out
+    assert "rapport.pleasantry" in out and "“I trust this note reaches you well.”" in out
 
 
 def test_colour_on_a_terminal(capsys: pytest.CaptureFixture[str]) -> None:

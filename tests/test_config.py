@@ -11,7 +11,7 @@ from critic.model import Draft, Severity
 from critic.pipeline import critique
 
 KNOWN = {"rapport.pleasantry", "rapport.small_talk", "clarity.length"}
-PUSHY = "Hope this finds you well! Happy Friday! We are the leading provider of CRM. Do you have 30 minutes Thursday?"
+PUSHY = "Trust your quarter is going smoothly! Happy Monday! We are the premier supplier of boat paint. Could we speak for 20 minutes on Friday?"
 
 
 def test_longest_key_wins() -> None:

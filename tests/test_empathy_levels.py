@@ -6,14 +6,14 @@ from critic.model import Draft, Severity
 from critic.pipeline import critique
 
 GROUNDED = (
-    "Hi Anne,\n\nI read in the Gazette that your bakery composts about 40 loaves a day at closing. "
-    "Our Thursday dinner at St. Brendan's feeds around 120 people, and bread is what we always run short of. "
-    "We run the kitchen with six volunteers and we borrow the church van. "
-    "We would collect at closing on Wednesdays and we bring our own crates. "
-    "Would Wednesdays work?\n\nBest,\nRuth"
+    "Hi Priyanka,\n\nYour garden centre's newsletter said you throw out about 60 unsold seedlings every Monday. "
+    "The garden club at Hillcrest Primary plants beds with 90 pupils each spring, and seedlings are what we never "
+    "have enough of. We run the club with four parents and we borrow the caretaker's trailer. "
+    "We would pick up on Monday mornings and we bring our own trays. "
+    "Would Mondays suit?\n\nThanks,\nOwen"
 )
 BROCHURE = GROUNDED.replace(
-    "We run the kitchen with six volunteers", "We are the leading food charity in the county, founded in 1998,"
+    "We run the club with four parents", "We are the leading school gardening charity in the region, founded in 2004,"
 )
 
 
@@ -35,8 +35,8 @@ def test_explicit_relevel_still_wins() -> None:
 
 
 GIFT = (
-    "Hi Tomás,\n\nThe flaky Windows test in #412 comes from the temp dir not being released before cleanup. "
-    "I opened a PR with a two-line fix and a regression test. No reply needed.\n\nCheers,\nAna"
+    "Hi Kenji,\n\nThe ferry timetable PDF on the harbour site lists the 7:40 sailing twice and leaves out the 8:15. "
+    "I marked both lines on a copy and attached it. No reply needed.\n\nBest,\nLiv"
 )
 
 

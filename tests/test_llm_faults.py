@@ -14,7 +14,7 @@ import critic.llm
 from critic.model import Draft
 from critic.pipeline import critique
 
-BODY = "Hi Dana,\n\nHope you had a great weekend! We are the leading provider of analytics. Can we talk for 30 minutes?\n\nBest,\nLee"
+BODY = "Hi Dana,\n\nHow was your long weekend? We are the premier supplier of survey drones. Could we talk for 20 minutes?\n\nBest,\nLee"
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ BODY = (
     "Hi {{first_name}},\n\nI read your post on churn in  usage-based   pricing and the “silent drop” chart.\n"
     "We cut churn 18% at Acme by emailing users before their usage falls.\n\n"
     "Want me to send the 2-page write-up?\n\nBest,\nJohn Smith\nCEO, Acme\n\n"
-    "On Mon, Jane wrote:\n> Please send me your pricing deck today.\n"
+    "On Mon, Jane wrote:\n> Could you mail me the wholesale price sheet today?\n"
 )
 
 
@@ -50,9 +50,11 @@ def test_fuzzy_match_needs_a_strict_score(doc) -> None:
 def test_unfound_and_excluded_text_is_never_anchored(doc) -> None:
     assert locate("We guarantee 10x growth in a week", "body", doc.subject, doc.body, doc.judged) is None
     # The quoted reply and the signature are in the body but outside the judged text.
-    assert locate("Please send me your pricing deck today.", "body", doc.subject, doc.body, doc.judged) is None
+    assert (
+        locate("Could you mail me the wholesale price sheet today?", "body", doc.subject, doc.body, doc.judged) is None
+    )
     assert locate("CEO, Acme", "body", doc.subject, doc.body, doc.judged) is None
-    assert "Please send me your pricing deck" in doc.body
+    assert "Could you mail me the wholesale price sheet" in doc.body
 
 
 def test_subject_quotes_are_found_in_the_subject_even_if_the_model_says_body(doc) -> None:

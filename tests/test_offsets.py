@@ -24,7 +24,7 @@ def _utf16_slice(text: str, start: int, end: int) -> str:
 
 @pytest.mark.parametrize("prefix", PREFIXES)
 def test_both_offset_units_point_at_the_quote(prefix: str) -> None:
-    body = f"Hi Sam,\n\n{prefix}I hope this email finds you well! We are the leading provider of CRM tools. Do you have 30 minutes on Thursday?"
+    body = f"Hi Sam,\n\n{prefix}I trust this letter reaches you well! We are the premier supplier of marine paint. Do you have 20 minutes on Friday?"
     result = to_wire(critique(Draft(body=body, subject=f"{prefix}Quick question"), llm="off"))
     assert result["findings"]
     for f in result["findings"]:
@@ -32,9 +32,9 @@ def test_both_offset_units_point_at_the_quote(prefix: str) -> None:
         assert text[f["start"] : f["end"]] == f["quote"]
         assert _utf16_slice(text, f["start_utf16"], f["end_utf16"]) == f["quote"]
     pleasantry = next(f for f in result["findings"] if f["rule"] == "rapport.pleasantry")
-    assert "I hope this email finds you well!" in pleasantry["quote"]
+    assert "I trust this letter reaches you well!" in pleasantry["quote"]
     me_too = next(f for f in result["findings"] if f["rule"] == "value_first.me_too")
-    assert me_too["quote"] == "the leading provider"
+    assert me_too["quote"] == "the premier supplier"
     astral = sum(1 for ch in prefix if ord(ch) > 0xFFFF)
     assert me_too["start_utf16"] - me_too["start"] == astral
 

@@ -98,7 +98,10 @@ def test_health_ready_and_docs_over_http(server):
 def test_critique_over_http(server):
     status, headers, body = server.post_json(
         "/v1/critique",
-        {"subject": "Quick question", "body": f"Hope this finds you well! {MARKER} Do you have 30 minutes Thursday?"},
+        {
+            "subject": "Quick question",
+            "body": f"Trust your quarter is going smoothly! {MARKER} Could we speak for 20 minutes on Friday?",
+        },
     )
     assert status == 200 and headers["Content-Type"] == "application/json"
     result = json.loads(body)
