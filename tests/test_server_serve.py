@@ -1,4 +1,4 @@
-"""The real `critic serve` (waitress) on a loopback port, spoken to over HTTP, then stopped cleanly."""
+"""The real `critic serve` (gunicorn for several workers, waitress for one) on a loopback port, over HTTP."""
 
 from __future__ import annotations
 
@@ -87,7 +87,7 @@ def test_serve_prints_where_it_listens(server):
 def test_health_ready_and_docs_over_http(server):
     status, headers, body = server.get("/healthz")
     assert status == 200 and json.loads(body) == {"status": "ok"}
-    assert headers["X-Request-ID"] and headers["Server"] == "critic"
+    assert headers["X-Request-ID"] and headers["Server"] in ("critic", "gunicorn")  # never a version
     status, _, body = server.get("/readyz")
     assert status == 200 and json.loads(body)["status"] == "ready"
     status, _, body = server.get("/openapi.json")
@@ -208,3 +208,44 @@ def test_private_metrics_directory_is_removed_on_stop():
     code, _ = srv.stop()
     assert code == 0 and len(during) == 1
     assert not any(p.exists() for p in during)
+
+
+def test_one_worker_runs_on_waitress():
+    srv = Server("--workers", "1")
+    try:
+        status, headers, _ = srv.get("/healthz")
+        assert status == 200 and headers["Server"] == "critic" and "1 process x" in srv.first_line
+    finally:
+        assert srv.stop()[0] == 0
+
+
+def _worker_pids(master: int) -> set[int]:
+    children = Path(f"/proc/{master}/task/{master}/children")
+    return {int(p) for p in children.read_text().split()} if children.exists() else set()
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="needs Linux /proc to list the workers")
+def test_a_killed_worker_is_replaced():
+    srv = Server("--workers", "2")
+    try:
+        assert "gunicorn" in srv.first_line
+        deadline = time.monotonic() + 20
+        while len(_worker_pids(srv.proc.pid)) < 2 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        before = _worker_pids(srv.proc.pid)
+        assert len(before) == 2, before
+        victim = min(before)
+        os.kill(victim, signal.SIGKILL)
+        while time.monotonic() < deadline:
+            now = _worker_pids(srv.proc.pid)
+            if len(now) == 2 and victim not in now:
+                break
+            time.sleep(0.1)
+        now = _worker_pids(srv.proc.pid)
+        assert victim not in now and len(now) == 2, (before, now)
+        for _ in range(10):  # new connections, so both workers (the new one too) answer
+            assert srv.post_json("/v1/critique", {"body": "Can we talk?"})[0] == 200
+    finally:
+        code, stderr = srv.stop()
+    assert code == 0
+    assert f"pid:{victim}" in stderr  # gunicorn logged the death
