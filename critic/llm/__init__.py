@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from critic.llm import client as _client
+from critic.llm import shared as _shared
 from critic.llm import stage as _stage
 from critic.llm.config import LLMConfigError, is_configured, load_config
 from critic.llm.guard import ADJUST_MAX, ADJUST_MIN
@@ -101,5 +102,6 @@ def check_prompts(directory: str | os.PathLike[str] | None = None) -> Prompts:
 def reset() -> None:
     """Forget the cache, counters and HTTP clients (for tests)."""
     _stage.CACHE.clear()
+    _shared.reset()
     _client.COUNTERS.reset()
     _client.reset_clients()
