@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import signal
 import subprocess
 import sys
@@ -15,61 +14,9 @@ import uuid
 from pathlib import Path
 
 import pytest
+from serving import ROOT, Server
 
-ROOT = Path(__file__).resolve().parents[1]
 MARKER = f"SECRET-DRAFT-{uuid.uuid4().hex}"
-
-
-class Server:
-    """A `critic serve` subprocess on 127.0.0.1 with a port the OS chose."""
-
-    def __init__(self, *args: str, env: dict[str, str] | None = None) -> None:
-        full_env = {k: v for k, v in os.environ.items() if not k.startswith("CRITIC_")}
-        full_env.update({"PYTHONUNBUFFERED": "1", **(env or {})})
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "critic", "serve", "--port", "0", *args],
-            cwd=ROOT,
-            env=full_env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        line = self.proc.stdout.readline()
-        match = re.search(r"listening on (http://127\.0\.0\.1:(\d+))/demo", line)
-        assert match, (
-            f"unexpected first line {line!r}; stderr: {self.proc.stderr.read() if self.proc.poll() is not None else ''}"
-        )
-        self.base, self.port = match.group(1), int(match.group(2))
-        self.first_line = line
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                if self.get("/healthz")[0] == 200:
-                    return
-            except OSError:
-                time.sleep(0.05)
-        raise AssertionError("the server never became healthy")
-
-    def request(self, method: str, path: str, body: bytes | None = None, headers: dict[str, str] | None = None):
-        req = urllib.request.Request(self.base + path, data=body, method=method, headers=headers or {})
-        try:
-            with urllib.request.urlopen(req, timeout=30) as resp:
-                return resp.status, resp.headers, resp.read()
-        except urllib.error.HTTPError as err:
-            return err.code, err.headers, err.read()
-
-    def get(self, path: str, **kw):
-        return self.request("GET", path, **kw)
-
-    def post_json(self, path: str, payload, headers: dict[str, str] | None = None):
-        return self.request(
-            "POST", path, json.dumps(payload).encode(), {"Content-Type": "application/json", **(headers or {})}
-        )
-
-    def stop(self) -> tuple[int, str]:
-        self.proc.send_signal(signal.SIGTERM)
-        _, err = self.proc.communicate(timeout=20)
-        return self.proc.returncode, err
 
 
 @pytest.fixture(scope="module")
@@ -197,14 +144,14 @@ def test_metrics_sum_every_worker_process(tmp_path):
     assert not (shared / "counter_1.db").exists()  # the stale file was wiped at start
 
 
-def test_private_metrics_directory_is_removed_on_stop():
-    import tempfile
-
-    before = set(Path(tempfile.gettempdir()).glob("critic-metrics-*"))
-    srv = Server("--workers", "2")
-    during = set(Path(tempfile.gettempdir()).glob("critic-metrics-*")) - before
+def test_private_metrics_directory_is_removed_on_stop(tmp_path):
+    srv = Server("--workers", "2", env={"TMPDIR": str(tmp_path)})  # its own temp dir: other servers may be running
+    during = list(tmp_path.glob("critic-metrics-*"))
     assert srv.post_json("/v1/critique", {"body": "Can we talk?"})[0] == 200
     assert _critique_count(srv.get("/metrics")[2]) == 1.0
+    os.kill(min(_worker_pids(srv.proc.pid)), signal.SIGKILL)  # a dying worker must not take the directory along
+    time.sleep(1)
+    assert all(p.exists() for p in during)
     code, _ = srv.stop()
     assert code == 0 and len(during) == 1
     assert not any(p.exists() for p in during)

@@ -37,6 +37,7 @@ __all__ = [
     "counters",
     "judge",
     "reset",
+    "shared_state",
 ]
 
 
@@ -92,6 +93,11 @@ def backend_state() -> dict[str, Any]:
                 max_concurrency=cfg.max_concurrency,
             )
     return state
+
+
+def shared_state(probe: bool = False) -> dict[str, Any]:
+    """The shared cache's state (Redis at CRITIC_REDIS_URL): configured, up, last error type; `probe` pings it."""
+    return _shared.state(probe)
 
 
 def check_prompts(directory: str | os.PathLike[str] | None = None) -> Prompts:

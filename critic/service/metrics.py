@@ -57,6 +57,15 @@ class LLMCollector(Collector):
         except Exception:  # noqa: BLE001
             configured = False
         yield GaugeMetricFamily("critic_llm_configured", "1 when an LLM backend is configured", value=int(configured))
+        try:
+            shared = llm_stage.shared_state()
+        except Exception:  # noqa: BLE001
+            shared = {}
+        if shared.get("configured"):
+            # As this process last saw it: 0 after a failed Redis call, until one succeeds again.
+            yield GaugeMetricFamily(
+                "critic_shared_up", "1 when Redis (CRITIC_REDIS_URL) answered", value=int(shared.get("up") is not False)
+            )
 
 
 def shared_directory() -> str | None:

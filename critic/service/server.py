@@ -75,6 +75,7 @@ def serve(host: str = "127.0.0.1", port: int = 8000, workers: int | None = None)
         processes = 1
     # Before the app (and so prometheus_client) is imported: its value store is chosen at import time.
     metrics_dir = _share_metrics() if processes > 1 else None
+    master = os.getpid()
     try:
         app = _build(host)
         if app is None:
@@ -83,7 +84,8 @@ def serve(host: str = "127.0.0.1", port: int = 8000, workers: int | None = None)
             return _serve_waitress(app, host, port)
         return _serve_gunicorn(app, host, port, processes, os.environ.get(MULTIPROC_ENV))
     finally:
-        if metrics_dir:
+        # Forked workers leave through this frame too (gunicorn ends them with sys.exit): only the master tidies.
+        if metrics_dir and os.getpid() == master:
             shutil.rmtree(metrics_dir, ignore_errors=True)
 
 
