@@ -2,16 +2,20 @@
 
 Worker class gthread, chosen by measurement (bench/serving.py): the sync worker closes the connection after every
 request and holds a whole process for an LLM call (up to CRITIC_LLM_TIMEOUT); gthread keeps connections alive and
-lets the other threads of a worker answer while some wait on the model. A thread reading a request gives up
-after READ_TIMEOUT seconds without a byte, so slow or stalled clients cannot hold the threads.
+lets the other threads of a worker answer while some wait on the model. gthread reads a request with a blocking
+socket and no time limit once its first byte is in, so a slowloris client could hold a thread for ever: here every
+request must arrive whole within READ_TIMEOUT seconds (CRITIC_READ_TIMEOUT), or the connection is dropped.
 """
 
 from __future__ import annotations
 
+import errno
 import logging
 import os
 import socket
 import sys
+import time
+import weakref
 from collections.abc import Callable
 from typing import Any
 
@@ -22,22 +26,54 @@ log = logging.getLogger("critic.service.server")
 
 WORKER_CLASS = "critic.service.prefork.TimedThreadWorker"
 THREADS_PER_WORKER = 8
-READ_TIMEOUT = 30.0  # seconds a blocked read or write of one client may wait for the next byte
+READ_TIMEOUT = float(os.environ.get("CRITIC_READ_TIMEOUT") or 30)  # seconds for a request's headers and body
 KEEPALIVE = 5
+_read_by: weakref.WeakKeyDictionary[socket.socket, float] = weakref.WeakKeyDictionary()
+_expired: weakref.WeakSet[socket.socket] = weakref.WeakSet()
+
+
+class _CutOff(ConnectionResetError):
+    """A request that did not arrive in time; gunicorn closes the connection quietly, as for a reset."""
+
+    def __init__(self) -> None:
+        super().__init__(errno.ECONNRESET, "the request did not arrive within the read timeout")
 
 
 class _TimedSocket(socket.socket):
-    """A client socket whose blocking mode has a timeout: gthread's reads and writes cannot wait forever."""
+    """A client socket that must deliver each request within READ_TIMEOUT of the thread taking it up."""
 
     __slots__ = ()
 
     def setblocking(self, flag: bool) -> None:
-        # gthread switches a connection to blocking mode before reading a request; a stalled or slowloris client
-        # then held a thread without end. Blocking with a timeout raises instead, and the connection is closed.
+        # gthread makes the socket blocking each time a thread takes the connection up to read a request.
         if flag:
+            _read_by[self] = time.monotonic() + READ_TIMEOUT
             self.settimeout(READ_TIMEOUT)
         else:
+            _read_by.pop(self, None)
             super().setblocking(False)
+
+    def recv(self, size: int, flags: int = 0) -> bytes:
+        # A per-read timeout alone lets a client send a byte a second for ever; the deadline covers the request.
+        if self in _expired:
+            # gthread's graceful close drains the socket on the worker's main loop: not for a client already cut off.
+            raise _CutOff()
+        deadline = _read_by.get(self)
+        if deadline is not None:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise self._cut()
+            current = self.gettimeout()
+            self.settimeout(left if current is None else min(current, left))
+        try:
+            return super().recv(size, flags)
+        except TimeoutError:
+            raise self._cut() from None
+
+    def _cut(self) -> _CutOff:
+        _expired.add(self)
+        log.info("a client was cut off: its request did not arrive within %g s", READ_TIMEOUT)
+        return _CutOff()
 
 
 class TimedThreadWorker(gthread.ThreadWorker):
@@ -47,7 +83,7 @@ class TimedThreadWorker(gthread.ThreadWorker):
         try:
             client_sock, client_addr = listener.accept()
         except OSError as exc:
-            if exc.errno not in (11, 103, 35):  # EAGAIN, ECONNABORTED, EWOULDBLOCK (macOS)
+            if exc.errno not in (errno.EAGAIN, errno.ECONNABORTED, errno.EWOULDBLOCK):
                 raise
             return
         client_sock.__class__ = _TimedSocket
