@@ -49,7 +49,7 @@ class Faults:
         self.start_llm()
 
     def behaviour(self, request: dict) -> object:
-        body = draft_of(request)["body"]
+        body = draft_of(request)["subject"]
         tag = body.rsplit("#", 1)[-1].strip() if "#" in body else "?"
         with self.lock:
             self.calls[(tag.split("-")[0], body)] += 1
@@ -132,7 +132,7 @@ class Load:
             with self.lock:
                 born = self.born.setdefault(ident, phase)
             draft = dict(self.repeat[ident % len(self.repeat)])
-            draft["body"] += f"\n\nP.S. ref #{born}-{ident}"
+            draft["subject"] += f" #{born}-{ident}"  # in the subject: the model never sees the signature
         else:
             draft = self.repeat[n % len(self.repeat)]
         return n, phase, {**draft, "llm": "on"}
