@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 
@@ -22,3 +24,7 @@ def make_app(monkeypatch):
 def client(make_app):
     """A test client of a default app."""
     return make_app().test_client()
+
+
+# Every app and `critic serve` started by a test checks its responses against their schemas (production does not).
+os.environ.setdefault("CRITIC_VALIDATE_RESPONSES", "1")

@@ -109,7 +109,7 @@ def draft_of(request: dict[str, Any]) -> dict[str, str]:
 class FakeOpenAI:
     """The server; `base_url` ends in /v1 like the real one."""
 
-    def __init__(self) -> None:
+    def __init__(self, port: int = 0) -> None:
         self.calls = 0
         self.requests: list[dict[str, Any]] = []
         self.headers: list[dict[str, str]] = []
@@ -119,7 +119,7 @@ class FakeOpenAI:
         self.default: Behaviour = completion(answer())
         self.release = threading.Event()
         self._lock = threading.Lock()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self._server = ThreadingHTTPServer(("127.0.0.1", port), self._handler())
         self._server.daemon_threads = True
         self._server.block_on_close = False
         self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)

@@ -8,7 +8,7 @@ import pytest
 
 from critic.ingest.document import normalise
 from critic.llm.anchor import locate, locate_in
-from critic.llm.cache import TTLCache
+from critic.llm.cache import LocalCache
 from critic.llm.facts import check_rewrite
 from critic.llm.guard import ADJUST_MAX, ADJUST_MIN, clamp, find_injections
 from critic.model import Draft
@@ -128,11 +128,35 @@ def test_adjustments_are_clamped_to_the_documented_bounds() -> None:
 
 
 def test_cache_is_lru_with_ttl() -> None:
-    cache: TTLCache[int] = TTLCache(size=2)
-    cache.put("a", 1)
-    cache.put("b", 2)
-    assert cache.get("a", 60) == 1
-    cache.put("c", 3)  # "b" is the least recently used
-    assert cache.get("b", 60) is None and cache.get("a", 60) == 1 and cache.get("c", 60) == 3
+    cache: LocalCache[int] = LocalCache(size=2)
+    cache.put("a", 1, 60)
+    cache.put("b", 2, 60)
+    assert cache.get("a") == 1
+    cache.put("c", 3, 60)  # "b" is the least recently used
+    assert cache.get("b") is None and cache.get("a") == 1 and cache.get("c") == 3
+    cache.put("d", 4, 0.01)
     time.sleep(0.02)
-    assert cache.get("a", 0.01) is None
+    assert cache.get("d") is None
+
+
+def test_concurrent_fetches_of_one_key_make_it_once() -> None:
+    import threading
+
+    cache: LocalCache[int] = LocalCache()
+    made: list[int] = []
+
+    def make() -> tuple[int, bool]:
+        time.sleep(0.2)
+        made.append(1)
+        return 42, False
+
+    results: list[tuple[int, bool]] = []
+    threads = [
+        threading.Thread(target=lambda: results.append(cache.fetch("k", 60, make, time.monotonic() + 5)))
+        for _ in range(4)
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(made) == 1 and sorted(results) == [(42, False), (42, True), (42, True), (42, True)]

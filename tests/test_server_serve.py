@@ -1,10 +1,9 @@
-"""The real `critic serve` (waitress) on a loopback port, spoken to over HTTP, then stopped cleanly."""
+"""The real `critic serve` (gunicorn for several workers, waitress for one) on a loopback port, over HTTP."""
 
 from __future__ import annotations
 
 import json
 import os
-import re
 import signal
 import subprocess
 import sys
@@ -15,61 +14,9 @@ import uuid
 from pathlib import Path
 
 import pytest
+from serving import ROOT, Server
 
-ROOT = Path(__file__).resolve().parents[1]
 MARKER = f"SECRET-DRAFT-{uuid.uuid4().hex}"
-
-
-class Server:
-    """A `critic serve` subprocess on 127.0.0.1 with a port the OS chose."""
-
-    def __init__(self, *args: str, env: dict[str, str] | None = None) -> None:
-        full_env = {k: v for k, v in os.environ.items() if not k.startswith("CRITIC_")}
-        full_env.update({"PYTHONUNBUFFERED": "1", **(env or {})})
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "critic", "serve", "--port", "0", *args],
-            cwd=ROOT,
-            env=full_env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        line = self.proc.stdout.readline()
-        match = re.search(r"listening on (http://127\.0\.0\.1:(\d+))/demo", line)
-        assert match, (
-            f"unexpected first line {line!r}; stderr: {self.proc.stderr.read() if self.proc.poll() is not None else ''}"
-        )
-        self.base, self.port = match.group(1), int(match.group(2))
-        self.first_line = line
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                if self.get("/healthz")[0] == 200:
-                    return
-            except OSError:
-                time.sleep(0.05)
-        raise AssertionError("the server never became healthy")
-
-    def request(self, method: str, path: str, body: bytes | None = None, headers: dict[str, str] | None = None):
-        req = urllib.request.Request(self.base + path, data=body, method=method, headers=headers or {})
-        try:
-            with urllib.request.urlopen(req, timeout=30) as resp:
-                return resp.status, resp.headers, resp.read()
-        except urllib.error.HTTPError as err:
-            return err.code, err.headers, err.read()
-
-    def get(self, path: str, **kw):
-        return self.request("GET", path, **kw)
-
-    def post_json(self, path: str, payload, headers: dict[str, str] | None = None):
-        return self.request(
-            "POST", path, json.dumps(payload).encode(), {"Content-Type": "application/json", **(headers or {})}
-        )
-
-    def stop(self) -> tuple[int, str]:
-        self.proc.send_signal(signal.SIGTERM)
-        _, err = self.proc.communicate(timeout=20)
-        return self.proc.returncode, err
 
 
 @pytest.fixture(scope="module")
@@ -87,7 +34,7 @@ def test_serve_prints_where_it_listens(server):
 def test_health_ready_and_docs_over_http(server):
     status, headers, body = server.get("/healthz")
     assert status == 200 and json.loads(body) == {"status": "ok"}
-    assert headers["X-Request-ID"] and headers["Server"] == "critic"
+    assert headers["X-Request-ID"] and headers["Server"] in ("critic", "gunicorn")  # never a version
     status, _, body = server.get("/readyz")
     assert status == 200 and json.loads(body)["status"] == "ready"
     status, _, body = server.get("/openapi.json")
@@ -200,14 +147,55 @@ def test_metrics_sum_every_worker_process(tmp_path):
     assert not (shared / "counter_1.db").exists()  # the stale file was wiped at start
 
 
-def test_private_metrics_directory_is_removed_on_stop():
-    import tempfile
-
-    before = set(Path(tempfile.gettempdir()).glob("critic-metrics-*"))
-    srv = Server("--workers", "2")
-    during = set(Path(tempfile.gettempdir()).glob("critic-metrics-*")) - before
+def test_private_metrics_directory_is_removed_on_stop(tmp_path):
+    srv = Server("--workers", "2", env={"TMPDIR": str(tmp_path)})  # its own temp dir: other servers may be running
+    during = list(tmp_path.glob("critic-metrics-*"))
     assert srv.post_json("/v1/critique", {"body": "Can we talk?"})[0] == 200
     assert _critique_count(srv.get("/metrics")[2]) == 1.0
+    os.kill(min(_worker_pids(srv.proc.pid)), signal.SIGKILL)  # a dying worker must not take the directory along
+    time.sleep(1)
+    assert all(p.exists() for p in during)
     code, _ = srv.stop()
     assert code == 0 and len(during) == 1
     assert not any(p.exists() for p in during)
+
+
+def test_one_worker_runs_on_waitress():
+    srv = Server("--workers", "1")
+    try:
+        status, headers, _ = srv.get("/healthz")
+        assert status == 200 and headers["Server"] == "critic" and "1 process x" in srv.first_line
+    finally:
+        assert srv.stop()[0] == 0
+
+
+def _worker_pids(master: int) -> set[int]:
+    children = Path(f"/proc/{master}/task/{master}/children")
+    return {int(p) for p in children.read_text().split()} if children.exists() else set()
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="needs Linux /proc to list the workers")
+def test_a_killed_worker_is_replaced():
+    srv = Server("--workers", "2")
+    try:
+        assert "gunicorn" in srv.first_line
+        deadline = time.monotonic() + 20
+        while len(_worker_pids(srv.proc.pid)) < 2 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        before = _worker_pids(srv.proc.pid)
+        assert len(before) == 2, before
+        victim = min(before)
+        os.kill(victim, signal.SIGKILL)
+        while time.monotonic() < deadline:
+            now = _worker_pids(srv.proc.pid)
+            if len(now) == 2 and victim not in now:
+                break
+            time.sleep(0.1)
+        now = _worker_pids(srv.proc.pid)
+        assert victim not in now and len(now) == 2, (before, now)
+        for _ in range(10):  # new connections, so both workers (the new one too) answer
+            assert srv.post_json("/v1/critique", {"body": "Can we talk?"})[0] == 200
+    finally:
+        code, stderr = srv.stop()
+    assert code == 0
+    assert f"pid:{victim}" in stderr  # gunicorn logged the death

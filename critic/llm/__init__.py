@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from critic.llm import client as _client
+from critic.llm import shared as _shared
 from critic.llm import stage as _stage
 from critic.llm.config import LLMConfigError, is_configured, load_config
 from critic.llm.guard import ADJUST_MAX, ADJUST_MIN
@@ -36,6 +37,7 @@ __all__ = [
     "counters",
     "judge",
     "reset",
+    "shared_state",
 ]
 
 
@@ -93,6 +95,11 @@ def backend_state() -> dict[str, Any]:
     return state
 
 
+def shared_state(probe: bool = False) -> dict[str, Any]:
+    """The shared cache's state (Redis at CRITIC_REDIS_URL): configured, up, last error type; `probe` pings it."""
+    return _shared.state(probe)
+
+
 def check_prompts(directory: str | os.PathLike[str] | None = None) -> Prompts:
     """Load and validate the prompt files (the shipped ones by default); raises PromptError naming the file."""
     return load_prompts(directory) if directory is not None else load_prompts()
@@ -101,5 +108,6 @@ def check_prompts(directory: str | os.PathLike[str] | None = None) -> Prompts:
 def reset() -> None:
     """Forget the cache, counters and HTTP clients (for tests)."""
     _stage.CACHE.clear()
+    _shared.reset()
     _client.COUNTERS.reset()
     _client.reset_clients()

@@ -1,7 +1,8 @@
 """One chat completion under an overall deadline: bounded concurrency, retries with backoff, live counters.
 
-The `openai` client is used with its own retries off: this module retries timeouts, connection errors, 429 and
-5xx itself, only while the deadline leaves time, and honours a short Retry-After. The request runs in a worker
+The `openai` client is used with its own retries off, because they know nothing of the deadline: tenacity retries
+timeouts, connection errors, 408/409/429 and 5xx only while the deadline leaves time, and honours a short
+Retry-After (a longer one ends the step at once). The request runs in a worker
 thread that the caller waits for at most until the deadline, so even a server that trickles bytes cannot hold a
 critique past it; the worker's own HTTP timeout is the time that was left, so it ends soon after.
 """
@@ -48,9 +49,9 @@ class Reply:
 
 
 class Counters:
-    """Process-wide counts for /metrics: `calls` counts requests sent (retries included)."""
+    """Process-wide counts for /metrics: `calls` counts requests sent (retries included); `shared_errors` Redis failures."""
 
-    NAMES = ("calls", "cache_hits", "errors", "timeouts")
+    NAMES = ("calls", "cache_hits", "errors", "timeouts", "shared_errors")
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
@@ -168,68 +169,96 @@ def _reply(resp: Any, attempts: int) -> Reply:
     )
 
 
+class _Retryable(Exception):
+    """A failed attempt worth another: `asked` is the server's Retry-After in seconds (None: back off)."""
+
+    def __init__(self, status: str, reason: str, asked: float | None = None, backoff: bool = True) -> None:
+        super().__init__(reason)
+        self.status, self.reason, self.asked, self.backoff = status, reason, asked, backoff
+
+
+def _one_attempt(
+    client: Any, cfg: LLMConfig, messages: list[dict[str, str]], response_format: dict[str, Any], deadline: float
+) -> Any:
+    """One request, its HTTP timeout the time left; raises _Retryable or LLMFailure (attempts filled in later)."""
+    import openai
+
+    COUNTERS.incr("calls")
+    try:
+        return client.chat.completions.create(
+            model=cfg.model,
+            messages=messages,  # type: ignore[arg-type]
+            response_format=response_format,  # type: ignore[arg-type]
+            temperature=TEMPERATURE,
+            max_tokens=cfg.max_tokens,
+            timeout=max(MIN_TRY_SECONDS, deadline - time.monotonic()),
+        )
+    except openai.APITimeoutError:
+        raise _Retryable("timeout", f"no answer within {cfg.timeout:g} s", backoff=False) from None
+    except openai.APIConnectionError as exc:
+        reason = f"cannot reach the model endpoint at {cfg.host}: {_short(exc.__cause__ or exc, 80)}"
+        raise _Retryable("error", reason) from None
+    except openai.APIStatusError as exc:
+        code = exc.status_code
+        if code not in (408, 409, 429) and code < 500:
+            hint = (
+                " (the server may not support json_schema: try CRITIC_LLM_RESPONSE_FORMAT=json_object)"
+                if (
+                    code in (400, 422)
+                    and "response_format" in str(exc.message)
+                    and cfg.response_format == "json_schema"
+                )
+                else ""
+            )
+            raise LLMFailure("error", f"HTTP {code} from the model endpoint: {_short(exc.message)}{hint}") from None
+        reason = "rate limited (HTTP 429)" if code == 429 else f"HTTP {code} from the model endpoint"
+        asked = retry_after(exc.response.headers)
+        if asked is not None and asked > deadline - time.monotonic() - MIN_TRY_SECONDS:
+            raise LLMFailure(
+                "error", f"{reason}; the server asks to retry after {asked:g} s, past the deadline"
+            ) from None
+        raise _Retryable("error", reason, asked) from None
+    except openai.OpenAIError as exc:
+        raise LLMFailure("error", f"the model call failed: {_short(exc)}") from None
+
+
 def _attempts(
     cfg: LLMConfig, messages: list[dict[str, str]], response_format: dict[str, Any], deadline: float
 ) -> Reply:
-    import openai
+    """Attempts under tenacity: retry what is worth it, wait as asked or back off, stop when the deadline is near."""
+    import tenacity
 
     client = _client(cfg)
-    attempt, status, reason = 0, "timeout", f"no answer within {cfg.timeout:g} s"
-    while True:
-        remaining = deadline - time.monotonic()
-        if remaining < MIN_TRY_SECONDS:
-            raise LLMFailure(
-                status, f"{reason} (deadline of {cfg.timeout:g} s reached after {attempt} attempt(s))", attempt
-            )
-        attempt += 1
-        COUNTERS.incr("calls")
-        wait = 0.0
-        try:
-            resp = client.chat.completions.create(
-                model=cfg.model,
-                messages=messages,  # type: ignore[arg-type]
-                response_format=response_format,  # type: ignore[arg-type]
-                temperature=TEMPERATURE,
-                max_tokens=cfg.max_tokens,
-                timeout=remaining,
-            )
-            return _reply(resp, attempt)
-        except openai.APITimeoutError:
-            status, reason = "timeout", f"no answer within {cfg.timeout:g} s"
-        except openai.APIConnectionError as exc:
-            status, reason = (
-                "error",
-                f"cannot reach the model endpoint at {cfg.host}: {_short(exc.__cause__ or exc, 80)}",
-            )
-            wait = _backoff(attempt)
-        except openai.APIStatusError as exc:
-            code = exc.status_code
-            if code not in (408, 409, 429) and code < 500:
-                hint = (
-                    " (the server may not support json_schema: try CRITIC_LLM_RESPONSE_FORMAT=json_object)"
-                    if (
-                        code in (400, 422)
-                        and "response_format" in str(exc.message)
-                        and cfg.response_format == "json_schema"
-                    )
-                    else ""
-                )
-                raise LLMFailure(
-                    "error", f"HTTP {code} from the model endpoint: {_short(exc.message)}{hint}", attempt
-                ) from None
-            status, reason = (
-                "error",
-                ("rate limited (HTTP 429)" if code == 429 else f"HTTP {code} from the model endpoint"),
-            )
-            asked = retry_after(exc.response.headers)
-            if asked is not None and asked > deadline - time.monotonic() - MIN_TRY_SECONDS:
-                raise LLMFailure(
-                    "error", f"{reason}; the server asks to retry after {asked:g} s, past the deadline", attempt
-                ) from None
-            wait = asked if asked is not None else _backoff(attempt)
-        except openai.OpenAIError as exc:
-            raise LLMFailure("error", f"the model call failed: {_short(exc)}", attempt) from None
-        time.sleep(max(0.0, min(wait, deadline - time.monotonic() - MIN_TRY_SECONDS)))
+
+    def pause(state: tenacity.RetryCallState) -> float:
+        exc = state.outcome.exception() if state.outcome else None
+        wanted = 0.0
+        if isinstance(exc, _Retryable):
+            wanted = exc.asked if exc.asked is not None else (_backoff(state.attempt_number) if exc.backoff else 0.0)
+        return max(0.0, min(wanted, deadline - time.monotonic() - MIN_TRY_SECONDS))
+
+    def out_of_time(state: tenacity.RetryCallState) -> bool:
+        # No new attempt starts with less than MIN_TRY_SECONDS left after its pause.
+        return deadline - time.monotonic() - (state.upcoming_sleep or 0.0) < MIN_TRY_SECONDS
+
+    retrying = tenacity.Retrying(
+        retry=tenacity.retry_if_exception_type(_Retryable), wait=pause, stop=out_of_time, reraise=True
+    )
+    attempt = 0
+    if deadline - time.monotonic() < MIN_TRY_SECONDS:
+        raise LLMFailure("timeout", f"no answer within {cfg.timeout:g} s (deadline reached after 0 attempt(s))", 0)
+    try:
+        for tried in retrying:
+            with tried:
+                attempt = tried.retry_state.attempt_number
+                resp = _one_attempt(client, cfg, messages, response_format, deadline)
+    except _Retryable as exc:
+        raise LLMFailure(
+            exc.status, f"{exc.reason} (deadline of {cfg.timeout:g} s reached after {attempt} attempt(s))", attempt
+        ) from None
+    except LLMFailure as exc:
+        raise LLMFailure(exc.status, exc.reason, attempt) from None
+    return _reply(resp, attempt)
 
 
 def complete(

@@ -38,6 +38,12 @@ _PATTERNS = [
     r"(?:===|###)\s*(?:end|begin)\s+(?:of\s+)?(?:data|draft|input|email)",
     r"\b(?:respond|answer|reply|output)\s+(?:only\s+)?with\s+(?:the\s+following\s+)?(?:json|this)\b",
     r"\bjailbreak\b|\bdeveloper\s+mode\b|\bprompt\s+injection\b",
+    # A fake model answer (JSON with the answer's keys) and chat-role prefixes or tokens (found by
+    # tests/test_security_injection.py: these reached an obeying model before).
+    r"[\"']\s*(?:adjustments|findings|generic_swap|rewrite|rewrite_subject|scores?|rating)\s*[\"']\s*:",
+    r"(?:^|[\n.!?]\s*)\s*(?:assistant|system|ai|model|grader|reviewer)\s*:",
+    r"<\|\s*[a-z_]+\s*\|>",
+    r"\bscores?\s+(?:a\s+)?(?:100|10\s*/\s*10|perfect|full\s+marks)\b|\bfull\s+marks\b",
 ]
 INJECTION = re.compile("|".join(f"(?:{p})" for p in _PATTERNS), re.IGNORECASE)
 

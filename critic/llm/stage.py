@@ -17,7 +17,7 @@ from typing import Any
 
 from critic.llm import guard
 from critic.llm.anchor import locate_in
-from critic.llm.cache import TTLCache
+from critic.llm.answers import Answer, Answers
 from critic.llm.client import COUNTERS, LLMFailure, complete
 from critic.llm.config import LLMConfig, LLMConfigError, is_configured, load_config
 from critic.llm.facts import check_rewrite
@@ -35,15 +35,6 @@ REWRITE_GROWTH = 3  # a rewrite longer than this many times the original (+200 c
 
 
 @dataclass(frozen=True)
-class Answer:
-    """A validated model answer and what it cost; this is what the cache keeps."""
-
-    data: dict[str, Any]
-    usage: dict[str, int] | None
-    model: str | None
-
-
-@dataclass(frozen=True)
 class LLMVerdict:
     """What the LLM step decided: the merged findings (None: unchanged), bounded score adjustments, and its status."""
 
@@ -52,7 +43,7 @@ class LLMVerdict:
     adjustments: Mapping[str, int] = dc_field(default_factory=dict)
 
 
-CACHE: TTLCache[Answer] = TTLCache()
+CACHE = Answers()  # in this process, and on Redis when CRITIC_REDIS_URL is set
 
 
 def _info(mode: str, status: str, reason: str | None = None, **more: Any) -> dict[str, Any]:
@@ -306,22 +297,24 @@ def judge(result: Critique, mode: str, prompts: Prompts, rejudge: Rejudge) -> LL
         judged = clean
     prep = prepare(judged, prompts, cfg)
     key = cache_key(judged, cfg, prompts)
-    answer = CACHE.get(key, cfg.cache_ttl) if cfg.cache_ttl > 0 else None
-    status, attempts = "cached", 0
-    if answer is not None:
+    attempts = 0
+
+    def ask() -> Answer:
+        nonlocal attempts
+        reply = complete(cfg, prep.messages, prep.response_format, deadline)
+        attempts = reply.attempts
+        return Answer(read_answer(reply, prompts), reply.usage, reply.model)
+
+    try:
+        # Identical drafts in flight at once (in this process, or anywhere with Redis) wait for one model call.
+        answer, hit = CACHE.fetch(key, cfg.cache_ttl, ask, deadline) if cfg.cache_ttl > 0 else (ask(), False)
+    except LLMFailure as exc:
+        COUNTERS.incr("timeouts" if exc.status == "timeout" else "errors")
+        latency = round((time.monotonic() - started) * 1000)
+        return LLMVerdict(_info(mode, exc.status, exc.reason, latency_ms=latency, attempts=exc.attempts, **base))
+    if hit:
         COUNTERS.incr("cache_hits")
-    else:
-        try:
-            reply = complete(cfg, prep.messages, prep.response_format, deadline)
-            attempts = reply.attempts
-            answer = Answer(read_answer(reply, prompts), reply.usage, reply.model)
-        except LLMFailure as exc:
-            COUNTERS.incr("timeouts" if exc.status == "timeout" else "errors")
-            latency = round((time.monotonic() - started) * 1000)
-            return LLMVerdict(_info(mode, exc.status, exc.reason, latency_ms=latency, attempts=exc.attempts, **base))
-        status = "ok"
-        if cfg.cache_ttl > 0:
-            CACHE.put(key, answer)
+    status = "cached" if hit else "ok"
     info = _info(mode, status, None, usage=answer.usage, attempts=attempts, **base)
     ceiling = None
     if injected:

@@ -36,6 +36,9 @@ def settings_from_env(env: dict[str, str] | None = None) -> dict[str, Any]:
         "RATE_LIMIT": rate_limit if limited else DEFAULT_RATE_LIMIT,
         "RATELIMIT_ENABLED": limited,
         "ADDIN_DIR": str(static.default_addin_dir()),
+        "REDIS_URL": (env.get("CRITIC_REDIS_URL") or "").strip() or None,
+        # Checking every response against its schema costs CPU on each request: tests turn it on, production off.
+        "VALIDATE_RESPONSES": (env.get("CRITIC_VALIDATE_RESPONSES") or "").strip().lower() in ("1", "true", "yes"),
     }
 
 
@@ -51,13 +54,17 @@ def healthz() -> Response:
 
 @ops.get("/readyz")
 def readyz() -> Response:
-    """Readiness: the engine is warm; reports the LLM backend's state."""
+    """Readiness: the engine is warm; reports the LLM backend's state and the shared state's (Redis)."""
     try:
         state = dict(llm_stage.backend_state())
     except Exception as exc:  # noqa: BLE001 - readiness reports, it does not crash
         state = {"error": type(exc).__name__}
     ready = bool(current_app.config.get("WARMED"))
-    return _json({"status": "ready" if ready else "not ready", "llm": state}, 200 if ready else 503)
+    body: dict[str, Any] = {"status": "ready" if ready else "not ready", "llm": state}
+    if current_app.config.get("REDIS_URL"):
+        # Still ready without Redis: heuristics always answer, the LLM step without the shared cache.
+        body["shared"] = llm_stage.shared_state(probe=True)
+    return _json(body, 200 if ready else 503)
 
 
 def _access_log(resp: Response) -> Response:
@@ -80,7 +87,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Build the service; `config` overrides the CRITIC_* environment settings."""
     app = Flask(__name__, static_folder=None)
     app.config.update(settings_from_env())
-    app.config.update({"VALIDATE_RESPONSES": True, "WARM": True, "BIND_HOST": None, "WARMED": False})
+    app.config.update({"WARM": True, "BIND_HOST": None, "WARMED": False})
     app.config.update(config or {})
     app.config["API_KEYS"] = security.parse_keys(app.config["API_KEYS"])
     app.config["CORS_ORIGINS"] = security.parse_keys(app.config["CORS_ORIGINS"])

@@ -1,12 +1,14 @@
 """Prometheus metrics (prometheus_client): requests by route and status, latency, and the LLM stage's counters.
 
 `critic serve --workers N` answers from N processes behind one socket, so a scrape reaches one of them at random.
-With PROMETHEUS_MULTIPROC_DIR set (`critic serve` sets a private temporary one when it forks), every process
-writes its counts to that directory and a scrape sums them all: prometheus_client's multiprocess mode.
+With PROMETHEUS_MULTIPROC_DIR set before prometheus_client is imported (`critic serve` sets a private temporary
+one before it imports the app), every process writes its counts to that directory and a scrape sums them all:
+prometheus_client's documented multiprocess mode. The master marks dead workers in gunicorn's `child_exit` hook.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import time
 from collections.abc import Iterator
@@ -27,6 +29,7 @@ from prometheus_client.registry import Collector
 
 import critic.llm as llm_stage
 
+log = logging.getLogger("critic.service.metrics")
 disable_created_metrics()  # the *_created series only add noise to the exposition
 LATENCY_BUCKETS = (0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
 
@@ -54,11 +57,25 @@ class LLMCollector(Collector):
         except Exception:  # noqa: BLE001
             configured = False
         yield GaugeMetricFamily("critic_llm_configured", "1 when an LLM backend is configured", value=int(configured))
+        try:
+            shared = llm_stage.shared_state()
+        except Exception:  # noqa: BLE001
+            shared = {}
+        if shared.get("configured"):
+            # As this process last saw it: 0 after a failed Redis call, until one succeeds again.
+            yield GaugeMetricFamily(
+                "critic_shared_up", "1 when Redis (CRITIC_REDIS_URL) answered", value=int(shared.get("up") is not False)
+            )
 
 
 def shared_directory() -> str | None:
-    """Where worker processes pool their counts, when they do (PROMETHEUS_MULTIPROC_DIR)."""
-    return os.environ.get(MULTIPROC_ENV) or None
+    """Where worker processes pool their counts, when they do (PROMETHEUS_MULTIPROC_DIR set before the import)."""
+    named = os.environ.get(MULTIPROC_ENV) or None
+    if named and not getattr(values.ValueClass, "_multiprocess", False):
+        # prometheus_client chose its value store when it was imported, before the directory was named.
+        log.warning("%s was set after prometheus_client was imported; metrics stay per process", MULTIPROC_ENV)
+        return None
+    return named
 
 
 class Metrics:
@@ -66,9 +83,6 @@ class Metrics:
 
     def __init__(self) -> None:
         self.shared = shared_directory()
-        if self.shared and not getattr(values.ValueClass, "_multiprocess", False):
-            # prometheus_client picks its value store at import; the directory may have been set after that.
-            values.ValueClass = values.MultiProcessValue()
         self.registry = CollectorRegistry()
         self.requests = Counter(
             "critic_http_requests", "HTTP requests answered", ["route", "method", "status"], registry=self.registry

@@ -129,11 +129,17 @@ def install(app: Flask) -> Limiter:
             max_age=600,
         )
     # One budget per key (or address) across the whole API; probes, docs and the panel's files are not limited.
+    # With Redis the counters are shared by every worker and replica; if Redis goes away, each process counts
+    # in memory until it is back (flask-limiter's fallback) and errors never refuse a request.
+    redis_url = app.config.get("REDIS_URL")
     limiter = Limiter(
         rate_key,
         app=app,
         application_limits=[app.config["RATE_LIMIT"]],
-        storage_uri="memory://",
+        storage_uri=redis_url or "memory://",
+        storage_options={"socket_timeout": 0.5, "socket_connect_timeout": 0.5} if redis_url else {},
+        in_memory_fallback_enabled=bool(redis_url),
+        swallow_errors=bool(redis_url),
         headers_enabled=True,
         enabled=app.config.get("RATELIMIT_ENABLED", True),
         application_limits_exempt_when=lambda: not request.path.startswith(API_PREFIX) or request.method == "OPTIONS",

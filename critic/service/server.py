@@ -1,13 +1,13 @@
-"""`critic serve`: the service on waitress, a production WSGI server.
+"""`critic serve`: one process on waitress, or N worker processes on gunicorn.
 
-Why waitress: it is pure Python (installs anywhere pip does, no compiler, runs on Windows and macOS laptops as
-well as in the container), it is maintained by the Pylons project, it buffers slow clients itself so it needs no
-reverse proxy in front on a LAN, and its thread pool suits a CPU-light, I/O-waiting LLM stage. The heuristic
-engine is CPU-bound Python, so one process uses one core at a time: `--workers N` forks N processes that share
-one listening socket (bound before the fork, so each child starts its own waitress threads), one per core by
-default. Across machines, run replicas behind a load balancer as docs/deploy.md describes; every process is
-stateless. /metrics sums all the processes of one `critic serve` (prometheus_client's multiprocess mode, in a
-private temporary directory unless PROMETHEUS_MULTIPROC_DIR names one); rate-limit counters are per process.
+Why two servers: waitress is pure Python, runs everywhere pip does (Windows and macOS laptops too) and buffers
+slow clients itself, so it serves one process (`--workers 1`, and Windows, which cannot fork). The heuristic
+engine is CPU-bound Python, so one process uses one core at a time; `--workers N` runs gunicorn (critic/service/
+prefork.py), whose master forks N warmed workers, restarts any that die and logs it. The default worker count is
+the CPUs this process may really use (its affinity mask and cgroup quota, critic/service/cpus.py). Across machines,
+run replicas behind a load balancer as docs/deploy.md describes. /metrics sums all the processes of one
+`critic serve` (prometheus_client's multiprocess mode, in a private temporary directory unless
+PROMETHEUS_MULTIPROC_DIR names one); with CRITIC_REDIS_URL the LLM cache and rate limits are shared too.
 """
 
 from __future__ import annotations
@@ -20,11 +20,11 @@ import signal
 import socket
 import sys
 import tempfile
-from collections.abc import Callable
 from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING
 
+from critic.service.cpus import usable_cpus
 from critic.service.security import is_loopback, parse_keys
 
 if TYPE_CHECKING:
@@ -32,13 +32,12 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("critic.service.server")
 EXIT_OK, EXIT_CONFIG = 0, 2
-
-
+MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
 THREADS_PER_PROCESS = 8
 
 
 def _default_workers() -> int:
-    return max(1, os.cpu_count() or 1)
+    return usable_cpus()
 
 
 def _listen(host: str, port: int) -> socket.socket:
@@ -50,17 +49,6 @@ def _listen(host: str, port: int) -> socket.socket:
     return sock
 
 
-def _fork_children(count: int) -> list[int]:
-    """Fork `count` children; returns their pids in the parent and [] in a child."""
-    pids = []
-    for _ in range(count):
-        pid = os.fork()
-        if pid == 0:
-            return []
-        pids.append(pid)
-    return pids
-
-
 def _url(host: str, port: int) -> str:
     shown = f"[{host}]" if ":" in host else host
     if host in ("0.0.0.0", "::"):
@@ -70,8 +58,6 @@ def _url(host: str, port: int) -> str:
 
 def serve(host: str = "127.0.0.1", port: int = 8000, workers: int | None = None) -> int:
     """Run the service until SIGINT/SIGTERM; refuse a non-loopback address without CRITIC_API_KEYS."""
-    from critic.service.app import create_app
-
     logging.basicConfig(
         level=os.environ.get("CRITIC_LOG_LEVEL", "INFO").upper(),
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
@@ -87,18 +73,24 @@ def serve(host: str = "127.0.0.1", port: int = 8000, workers: int | None = None)
     processes = workers or _default_workers()
     if processes > 1 and not hasattr(os, "fork"):
         processes = 1
+    # Before the app (and so prometheus_client) is imported: its value store is chosen at import time.
     metrics_dir = _share_metrics() if processes > 1 else None
+    master = os.getpid()
     try:
-        return _serve(create_app, host, port, processes)
+        app = _build(host)
+        if app is None:
+            return EXIT_CONFIG
+        if processes == 1:
+            return _serve_waitress(app, host, port)
+        return _serve_gunicorn(app, host, port, processes, os.environ.get(MULTIPROC_ENV))
     finally:
-        if metrics_dir:
+        # Forked workers leave through this frame too (gunicorn ends them with sys.exit): only the master tidies.
+        if metrics_dir and os.getpid() == master:
             shutil.rmtree(metrics_dir, ignore_errors=True)
 
 
 def _share_metrics() -> str | None:
-    """Point every worker's counters at one directory (before the app exists); returns it when it is ours to remove."""
-    from critic.service.metrics import MULTIPROC_ENV  # switches itself to shared counts when the directory is set later
-
+    """Point every worker's counters at one directory; returns it when it is ours to remove."""
     named = os.environ.get(MULTIPROC_ENV)
     if named:
         # prometheus_client's rule: the directory is wiped between runs, or old counts come back.
@@ -110,19 +102,41 @@ def _share_metrics() -> str | None:
     return created
 
 
-def _serve(create_app: Callable[..., Flask], host: str, port: int, processes: int) -> int:
-    import waitress
+def _build(host: str) -> Flask | None:
+    """The warmed app, frozen out of the collector's sight; None (after saying why) for a bad configuration."""
+    from critic.service.app import create_app
 
     try:
         app = create_app({"BIND_HOST": host})
     except (RuntimeError, ValueError) as exc:
         print(f"critic: {exc}", file=sys.stderr)
-        return EXIT_CONFIG
+        return None
     # Everything loaded so far (rules, lexicon, pronunciation table, the app) lives as long as the process: moved
     # out of the collector's sight, full collections walk only per-request objects, and the forked workers keep
     # sharing those pages instead of copying them when the collector touches them.
     gc.collect()
     gc.freeze()
+    return app
+
+
+def _serve_gunicorn(app: Flask, host: str, port: int, processes: int, metrics_dir: str | None) -> int:
+    from critic.service import prefork
+
+    try:  # gunicorn retries a taken port for seconds before giving up; say so at once instead
+        _listen(host, port).close()
+    except OSError as exc:
+        print(f"critic: cannot listen on {host}:{port}: {exc.strerror or exc}", file=sys.stderr)
+        return EXIT_CONFIG
+    proxy = os.environ.get("CRITIC_TRUSTED_PROXY")
+    wsgi = prefork.trust_proxy(app, proxy) if proxy else app
+    options = prefork.options(host, port, processes, lambda p: _url(host, p), metrics_dir)
+    prefork.CriticApplication(wsgi, options).run()
+    return EXIT_OK
+
+
+def _serve_waitress(app: Flask, host: str, port: int) -> int:
+    import waitress
+
     try:
         sock = _listen(host, port)
     except OSError as exc:
@@ -141,34 +155,22 @@ def _serve(create_app: Callable[..., Flask], host: str, port: int, processes: in
         options.update(
             trusted_proxy=proxy, trusted_proxy_count=1, trusted_proxy_headers="x-forwarded-for x-forwarded-proto"
         )
-    children = _fork_children(processes - 1) if processes > 1 else []
-    is_parent = processes == 1 or bool(children)
-    # Each process starts its own waitress threads after the fork (threads do not survive a fork).
     server = waitress.create_server(app, sockets=[sock], **options)
 
     def _stop(signum: int, frame: FrameType | None) -> None:
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, _stop)
-    if is_parent:
-        print(
-            f"critic: listening on {_url(host, sock.getsockname()[1])} ({processes} process{'es' if processes != 1 else ''} x "
-            f"{THREADS_PER_PROCESS} threads; Ctrl-C stops)",
-            flush=True,
-        )
+    print(
+        f"critic: listening on {_url(host, sock.getsockname()[1])} (1 process x {THREADS_PER_PROCESS} threads; "
+        "Ctrl-C stops)",
+        flush=True,
+    )
     try:
         server.run()
     except KeyboardInterrupt:
         pass
     finally:
         server.close()
-        if not is_parent:
-            os._exit(EXIT_OK)
-        for pid in children:
-            try:
-                os.kill(pid, signal.SIGTERM)
-                os.waitpid(pid, 0)
-            except (ProcessLookupError, ChildProcessError):
-                pass
         print("critic: stopped", file=sys.stderr, flush=True)
     return EXIT_OK
