@@ -10,7 +10,7 @@ from typing import Any
 from flask import Blueprint, Flask, Response, current_app, g, json, request
 
 import critic.llm as llm_stage
-from critic import api, errors, openapi, security, static
+from critic import addin_api, api, errors, openapi, security, static
 from critic.document import Draft
 from critic.engine import heuristic_critique
 from critic.metrics import Metrics
@@ -94,7 +94,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     security.install(app)
     app.after_request(_access_log)
     errors.register(app)
-    for blueprint in (api.bp, ops, openapi.bp, static.bp):
+    for blueprint in (api.bp, ops, openapi.bp, static.bp, addin_api.bp):
         app.register_blueprint(blueprint)
     app.extensions["critic_metrics"] = metrics
     if app.config["WARM"]:
