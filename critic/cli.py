@@ -9,6 +9,7 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
+from critic import addin_cli
 from critic.config import ConfigError
 from critic.document import DraftError
 from critic.engine import LLM_MODES, critique
@@ -97,6 +98,13 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
+    if args.tls_cert or args.tls_key:
+        if not (args.tls_cert and args.tls_key):
+            print("critic: --tls-cert and --tls-key go together", file=sys.stderr)
+            return EXIT_INPUT
+        from critic.tls import serve_tls
+
+        return serve_tls(host=args.host, port=args.port, cert=args.tls_cert, key=args.tls_key)
     from critic.server import serve
 
     return serve(host=args.host, port=args.port, workers=args.workers)
@@ -124,7 +132,10 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--workers", type=int, default=None, help="worker processes sharing the port (default: one per core)")
+    serve.add_argument("--tls-cert", metavar="FILE", help="serve HTTPS with this PEM certificate (chain); needs --tls-key")
+    serve.add_argument("--tls-key", metavar="FILE", help="the certificate's PEM private key")
     serve.set_defaults(func=cmd_serve)
+    addin_cli.register(sub)
     return parser
 
 
