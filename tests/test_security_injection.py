@@ -37,11 +37,7 @@ def server(monkeypatch):
     yield from serve(monkeypatch)
 
 
-KNOWN = {
-    # Open: detected and removed, but the draft without the removed sentences scores higher on empathy than the
-    # draft never injected (the cap compares with the former); see the scale branch's report.
-    "fake_system": "a multi-line injection's removal changes the heuristic baseline the cap is measured against",
-}
+KNOWN: dict[str, str] = {}  # variants known to gain: none at present (add with the reason when one is found)
 
 
 @pytest.mark.parametrize(

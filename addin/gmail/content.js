@@ -187,7 +187,7 @@
 
     accept(res, model) {
       if (!res.ok) {
-        this.state = res.unreachable ? "unreachable" : "error";
+        this.state = res.auth ? "auth" : res.unreachable ? "unreachable" : "error";
         this.error = res.error;
         this.critique = null; this.ranges = [];
       } else {
@@ -360,6 +360,7 @@
   function statusText(c) {
     if (c.state === "checking") return "Checking…";
     if (c.state === "empty") return "Start writing: findings appear here.";
+    if (c.state === "auth") return "Enter your API key in the extension's settings (toolbar icon → Outreach critic).";
     if (c.state === "unreachable") return `Critic service unreachable (${c.error || "no answer"}). Set its URL in the extension's options.`;
     if (c.state === "error") return `The critic could not check this draft: ${c.error || "error"}`;
     const s = c.critique?.llm?.status;

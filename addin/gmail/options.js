@@ -1,8 +1,14 @@
 const DEFAULT_URL = "http://127.0.0.1:8000";
 const input = document.getElementById("url");
+const keyInput = document.getElementById("key");
 const status = document.getElementById("status");
 
-chrome.storage.sync.get({ serviceUrl: DEFAULT_URL }).then(({ serviceUrl }) => { input.value = serviceUrl; });
+chrome.storage.local.get({ serviceUrl: "", apiKey: "" }).then(async ({ serviceUrl, apiKey }) => {
+  let packaged = DEFAULT_URL;
+  try { packaged = (await (await fetch(chrome.runtime.getURL("defaults.json"))).json()).serviceUrl || DEFAULT_URL; } catch { /* none */ }
+  input.value = serviceUrl || packaged;
+  keyInput.placeholder = apiKey ? "•••••••• (saved; type to replace)" : keyInput.placeholder;
+});
 
 document.getElementById("save").addEventListener("click", async () => {
   let url;
@@ -21,6 +27,9 @@ document.getElementById("save").addEventListener("click", async () => {
       return;
     }
   }
-  await chrome.storage.sync.set({ serviceUrl: url.origin + url.pathname.replace(/\/+$/, "") });
+  const update = { serviceUrl: url.origin + url.pathname.replace(/\/+$/, "") };
+  if (keyInput.value.trim()) update.apiKey = keyInput.value.trim();
+  await chrome.storage.local.set(update);
+  keyInput.value = "";
   status.textContent = "Saved.";
 });

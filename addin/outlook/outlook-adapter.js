@@ -1,16 +1,17 @@
 /**
- * Host adapter for an Outlook compose window (Office.js, Mailbox 1.3; getSelectedDataAsync is 1.2).
+ * Host adapter for an Outlook compose window (Office.js, Mailbox 1.3).
  *
  * - readDraft: item.subject.getAsync + item.body.getAsync(Html) (+ Text for the empty check).
- * - applyReplacement: Outlook has no API to address a range of the body, so a fix goes through the
- *   user's selection: getSelectedDataAsync(Text) must equal the finding's quote, then
- *   body.setSelectedDataAsync(replacement) replaces exactly that selection (formatting kept, undo
- *   works). Anything else is refused with a message asking the user to select the words.
+ * - applyReplacement, in place, no selection needed: the body is read again as HTML, the service maps the
+ *   finding's span to that HTML with its source map and checks the words are still there (POST /v1/edit), and the
+ *   returned HTML, identical but for those characters, is written back with body.setAsync(Html). Formatting, links
+ *   and the signature are untouched because nothing else of the HTML changes. A subject fix goes through
+ *   subject.setAsync after the same check.
  * - onChange: Outlook has no body-change event. We re-read on window focus / visibility and on a
  *   timer (>= 3 s) that does nothing while the pane is hidden, and call back only when the text
  *   actually changed.
  */
-import { sameWords } from "../panel/host.js";
+import { CHANGED_MESSAGE, spanMatches, spliceText } from "../panel/host.js";
 
 export const MIN_POLL_MS = 3000;
 
@@ -34,7 +35,7 @@ export class OutlookAdapter {
     this.pollMs = Math.max(MIN_POLL_MS, pollMs);
     this.win = win;
     this.doc = doc;
-    this.capabilities = { inlineHighlights: false, applyNeedsSelection: true };
+    this.capabilities = { inlineHighlights: false, applyNeedsSelection: false };
     this.lastKey = null;
   }
 
@@ -53,26 +54,30 @@ export class OutlookAdapter {
     return { subject: subject || "", bodyHtml: bodyHtml || "", bodyText: bodyText || "", format: "html" };
   }
 
-  async applyReplacement({ field, expected, replacement }) {
-    const ask = { ok: false, reason: "select", message: `Select “${expected.trim()}” in your draft, then press the button again.` };
-    let selected;
-    try {
-      selected = await call((cb) => this.item.getSelectedDataAsync(this.office.CoercionType.Text, cb));
-    } catch {
-      return ask; // e.g. InvalidSelection: the cursor is in another field
-    }
-    const text = selected?.data ?? "";
-    const where = selected?.sourceProperty || "body";
-    if (!text || where !== field || !sameWords(text, expected)) return ask;
+  async applyReplacement({ field, start, end, start_utf16: s16, end_utf16: e16, expected, replacement, client }) {
+    const changed = { ok: false, reason: "changed", message: CHANGED_MESSAGE };
+    const Html = this.office.CoercionType.Html;
     try {
       if (field === "subject") {
-        await call((cb) => this.item.setSelectedDataAsync(replacement, { coercionType: this.office.CoercionType.Text }, cb));
-      } else {
-        await call((cb) => this.item.body.setSelectedDataAsync(replacement, { coercionType: this.office.CoercionType.Text }, cb));
+        // The critique judged the subject with its whitespace collapsed; offsets index that form.
+        const subject = String(await call((cb) => this.item.subject.getAsync(cb)) || "").split(/\s+/).filter(Boolean).join(" ");
+        if (!spanMatches(subject, s16, e16, expected)) return changed;
+        await call((cb) => this.item.subject.setAsync(spliceText(subject, s16, e16, replacement), cb));
+        return { ok: true };
       }
+      const html = await call((cb) => this.item.body.getAsync(Html, cb));
+      let edited;
+      try {
+        edited = (await client.edit({ body: html || "", start, end, quote: expected, replacement })).body;
+      } catch (err) {
+        if (err?.status === 409) return changed;
+        throw err;
+      }
+      await call((cb) => this.item.body.setAsync(edited, { coercionType: Html }, cb));
     } catch (err) {
       return { ok: false, reason: "error", message: `Outlook refused the change: ${err.message}` };
     }
+    this.lastKey = null; // the next probe re-reads the new body
     return { ok: true };
   }
 

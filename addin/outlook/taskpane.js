@@ -1,6 +1,7 @@
 import { createPanel } from "../panel/panel.js";
 import { h } from "../panel/render.js";
 import { OutlookAdapter } from "./outlook-adapter.js";
+import { RoamingSettings } from "./roaming-settings.js";
 
 const root = document.getElementById("panel");
 const params = new URLSearchParams(location.search);
@@ -24,7 +25,8 @@ if (typeof Office === "undefined") {
       return;
     }
     const adapter = new OutlookAdapter({ pollMs: Number(params.get("poll")) || 5000 });
-    // The service that serves this page also answers the API: same origin, no CORS.
-    window.criticOutlook = { panel: createPanel(root, { adapter, baseUrl: params.get("service") || "" }), adapter, info };
+    // The service that serves this page also answers the API (same origin, no CORS); the key lives in roaming settings.
+    const settings = new RoamingSettings(Office);
+    window.criticOutlook = { panel: createPanel(root, { adapter, settings, baseUrl: params.get("service") || "" }), adapter, info };
   });
 }

@@ -21,22 +21,52 @@ export class ServiceError extends Error {
   }
 }
 
-export function createClient(baseUrl = "", { fetchImpl } = {}) {
+/** The service refused the request for want of a (valid) API key: the panel asks for one. */
+export class AuthRequired extends Error {
+  constructor(hadKey) {
+    super(hadKey ? "The service did not accept this API key." : "This service needs an API key.");
+    this.name = "AuthRequired";
+    this.hadKey = hadKey;
+  }
+}
+
+/** The origin a URL (absolute, or relative to this page) points at; "" when it cannot be parsed. */
+export function originOf(url) {
+  try {
+    return new URL(url || "/", globalThis.location?.href).origin;
+  } catch {
+    return "";
+  }
+}
+
+/**
+ * A client for the service at `baseUrl` ("" = this page's origin). `auth` is {key, origin}: the key goes in an
+ * Authorization header only on requests to exactly that origin, so a page pointed at another service (?service=)
+ * never hands it the key. Keys never go in a URL and are never logged.
+ */
+export function createClient(baseUrl = "", { fetchImpl, auth } = {}) {
   const base = String(baseUrl || "").replace(/\/+$/, "");
   const doFetch = fetchImpl || ((...a) => fetch(...a));
+  const key = auth?.key && auth.origin && originOf(base + "/") === auth.origin ? String(auth.key) : "";
 
-  async function post(path, body, signal, accept = "application/json") {
+  function headers(extra) {
+    return key ? { ...extra, Authorization: `Bearer ${key}` } : extra;
+  }
+
+  async function send(path, init) {
+    let res;
     try {
-      return await doFetch(base + path, {
-        method: "POST",
-        headers: { "Content-Type": "application/json", Accept: accept },
-        body: JSON.stringify(body),
-        signal,
-      });
+      res = await doFetch(base + path, { ...init, headers: headers(init.headers), credentials: "omit", referrerPolicy: "no-referrer" });
     } catch (err) {
       if (err?.name === "AbortError") throw err;
       throw new ServiceUnreachable("The critic service cannot be reached.", err);
     }
+    if (res.status === 401) throw new AuthRequired(!!key);
+    return res;
+  }
+
+  function post(path, body, signal, accept = "application/json") {
+    return send(path, { method: "POST", headers: { "Content-Type": "application/json", Accept: accept }, body: JSON.stringify(body), signal });
   }
 
   async function errorFrom(res) {
@@ -89,7 +119,7 @@ export function createClient(baseUrl = "", { fetchImpl } = {}) {
         else { final = data; onFinal?.(data); }
       }
     } catch (err) {
-      if (err?.name === "AbortError" || err instanceof ServiceError) throw err;
+      if (err?.name === "AbortError" || err instanceof ServiceError || err instanceof AuthRequired) throw err;
       if (!got) return fallback();
       if (last) { onFinal?.(last); return last; }
       throw new ServiceUnreachable("The connection to the critic service dropped.", err);
@@ -106,6 +136,20 @@ export function createClient(baseUrl = "", { fetchImpl } = {}) {
     }
   }
 
+  /** The rule catalogue: [{id, title, rubric, severity, message, why, configurable}]. */
+  async function rules({ signal } = {}) {
+    const res = await send("/v1/rules", { method: "GET", headers: { Accept: "application/json" }, signal });
+    if (!res.ok) throw await errorFrom(res);
+    return (await res.json()).rules || [];
+  }
+
+  /** A fix made in an HTML body by the service (its source map): {body}, or a ServiceError 409 when the words moved. */
+  async function edit(request, { signal } = {}) {
+    const res = await post("/v1/edit", request, signal);
+    if (!res.ok) throw await errorFrom(res);
+    return res.json();
+  }
+
   async function health({ signal } = {}) {
     try {
       const res = await doFetch(base + "/healthz", { signal });
@@ -115,7 +159,7 @@ export function createClient(baseUrl = "", { fetchImpl } = {}) {
     }
   }
 
-  return { critique, critiqueStream, health, baseUrl: base };
+  return { critique, critiqueStream, rules, edit, health, baseUrl: base, hasKey: !!key };
 }
 
 /** Parses a text/event-stream body into {event, data, id} objects. */

@@ -105,7 +105,7 @@ export function renderRoleStrip(critique) {
 }
 
 /** Marks spans of `text` with <mark> elements (text nodes inside); overlapping spans take the worst severity. */
-export function renderMarked(text, spans, { markClass = "oc-mark" } = {}) {
+export function renderMarked(text, spans, { markClass = "oc-mark", focus = "" } = {}) {
   const frag = document.createDocumentFragment();
   const cuts = new Set([0, text.length]);
   const ok = spans.filter((s) => s.start_utf16 < s.end_utf16 && s.start_utf16 >= 0 && s.end_utf16 <= text.length);
@@ -117,81 +117,22 @@ export function renderMarked(text, spans, { markClass = "oc-mark" } = {}) {
     const over = ok.filter((s) => s.start_utf16 <= a && s.end_utf16 >= b);
     if (!over.length) { frag.append(document.createTextNode(piece)); continue; }
     const worst = over.reduce((x, y) => ((SEVERITY_RANK[y.severity] || 0) > (SEVERITY_RANK[x.severity] || 0) ? y : x));
+    const narrowest = over.reduce((x, y) => (y.end_utf16 - y.start_utf16 < x.end_utf16 - x.start_utf16 ? y : x));
     frag.append(h("mark", {
-      class: `${markClass} oc-sev-${worst.severity}`,
-      dataset: { rules: over.map((s) => s.rule).join(" "), start: String(a), end: String(b) },
-      title: over.map((s) => s.message || s.rule).join("\n"),
+      class: `${markClass} oc-sev-${worst.severity}${focus && over.some((s) => s.key === focus) ? " oc-focus" : ""}`,
+      dataset: { rules: over.map((s) => s.rule).join(" "), start: String(a), end: String(b), key: narrowest.key || "" },
+      title: over.map((s) => s.title || s.message || s.rule).join("\n"),
     }, piece));
   }
   return frag;
 }
 
-/** One finding card. `actions` supplies onApply(finding, replacement) and onIgnore(rule) and onReveal(finding). */
-export function renderFinding(f, actions, { applyDisabled = false } = {}) {
-  const sev = f.severity || "suggestion";
-  const buttons = (f.replacements || []).map((r) =>
-    h("button", {
-      type: "button",
-      class: r === "" ? "oc-apply oc-apply-delete" : "oc-apply",
-      title: r === "" ? `Delete “${f.quote}”` : `Replace “${f.quote}” with “${r}”`,
-      dataset: { replacement: r },
-      disabled: applyDisabled,
-      onclick: () => actions.onApply(f, r),
-    }, r === "" ? "Delete" : r));
-  return h("article", {
-    class: `oc-finding oc-sev-${sev}`,
-    dataset: { rule: f.rule, rubric: f.rubric, severity: sev, field: f.field, findingId: f.id || "", source: f.source || "" },
-  },
-  h("header", { class: "oc-f-head" },
-    h("span", { class: `oc-badge oc-sev-${sev}` }, SEVERITY_LABELS[sev] || sev),
-    f.source === "llm" ? h("span", { class: "oc-badge oc-llm-badge" }, "LLM") : null,
-    h("span", { class: "oc-rule" }, f.rule)),
-  h("p", { class: "oc-msg" }, f.message || ""),
-  f.quote ? h("blockquote", {
-    class: "oc-quote",
-    title: actions.onReveal ? "Show in the draft" : null,
-    onclick: actions.onReveal ? () => actions.onReveal(f) : null,
-  }, f.field === "subject" ? h("span", { class: "oc-field" }, "Subject") : null, h("q", {}, f.quote)) : null,
-  f.why ? h("p", { class: "oc-why" }, f.why) : null,
-  h("div", { class: "oc-actions" },
-    buttons.length ? h("span", { class: "oc-actions-label" }, "Apply") : null,
-    buttons,
-    h("button", { type: "button", class: "oc-ignore", title: `Ignore ${f.rule} on this device`, onclick: () => actions.onIgnore(f.rule) }, "Ignore")));
-}
-
-/** Findings grouped by rubric, in rubric order, worst first within a rubric. */
-export function renderFindings(critique, findings, actions, opts) {
-  const scores = critique.scores || {};
-  if (!findings.length) {
-    return h("div", { class: "oc-empty" }, h("strong", {}, "Nothing to fix."), " No rule flagged this draft.");
-  }
-  const groups = new Map();
-  for (const f of findings) {
-    if (!groups.has(f.rubric)) groups.set(f.rubric, []);
-    groups.get(f.rubric).push(f);
-  }
-  // Worst first: a rubric with an error comes before one with warnings; ties keep the rubric order.
-  const worst = (r) => Math.max(...groups.get(r).map((f) => SEVERITY_RANK[f.severity] || 0));
-  const rank = (r) => (RUBRICS.includes(r) ? RUBRICS.indexOf(r) : RUBRICS.length);
-  const order = [...groups.keys()].sort((a, b) => worst(b) - worst(a) || rank(a) - rank(b));
-  return h("div", { class: "oc-findings" }, order.map((r) => {
-    const list = groups.get(r).slice().sort((a, b) =>
-      (SEVERITY_RANK[b.severity] || 0) - (SEVERITY_RANK[a.severity] || 0) || (a.field === b.field ? 0 : a.field === "subject" ? -1 : 1) || a.start_utf16 - b.start_utf16);
-    return h("section", { class: "oc-group", dataset: { rubric: r } },
-      h("h3", { class: "oc-group-head" },
-        h("span", {}, RUBRIC_LABELS[r] || r),
-        h("span", { class: "oc-count" }, `${list.length} ${list.length === 1 ? "issue" : "issues"}`),
-        r in scores ? h("span", { class: `oc-group-score oc-${scoreClass(scores[r])}` }, String(scores[r])) : null),
-      list.map((f) => renderFinding(f, actions, opts)));
-  }));
-}
-
-export function renderIgnored(rules, onUnignore) {
+export function renderIgnored(rules, onUnignore, titleOf = (r) => r) {
   if (!rules.length) return null;
   return h("details", { class: "oc-ignored" },
     h("summary", {}, `${rules.length} ignored ${rules.length === 1 ? "rule" : "rules"}`),
-    h("ul", {}, rules.map((r) => h("li", { dataset: { ignoredRule: r } },
-      h("code", {}, r),
+    h("ul", {}, rules.map((r) => h("li", { dataset: { ignoredRule: r }, title: r },
+      h("span", {}, titleOf(r)),
       h("button", { type: "button", class: "oc-unignore", onclick: () => onUnignore(r) }, "Un-ignore")))));
 }
 
@@ -225,12 +166,19 @@ export function renderRewrite(critique, { onCopy } = {}) {
     onCopy ? h("button", { type: "button", class: "oc-btn-secondary", onclick: () => onCopy(parts.map((p) => p.after).join("\n\n")) }, "Copy rewrite") : null);
 }
 
-/** The checked draft with the flagged words marked (for hosts that cannot highlight in place). */
-export function renderPreview(critique, spans) {
+/**
+ * The checked draft with the flagged words marked (for hosts that cannot highlight in place). A click on marked
+ * words calls onPick(spanKey); `focus` is the key of the span to emphasise (the hovered card's).
+ */
+export function renderPreview(critique, spans, { onPick, focus = "" } = {}) {
   const subject = critique.text?.subject ?? "";
   const body = critique.text?.body ?? "";
-  return h("section", { class: "oc-preview" },
+  const pick = (ev) => {
+    const mark = ev.target.closest?.("mark[data-key]");
+    if (mark && onPick) onPick(mark.dataset.key);
+  };
+  return h("section", { class: "oc-preview", onclick: pick },
     h("h3", { class: "oc-group-head" }, h("span", {}, "Your draft")),
-    subject ? h("div", { class: "oc-preview-subject" }, renderMarked(subject, spans.filter((s) => s.field === "subject"))) : null,
-    h("div", { class: "oc-preview-body" }, renderMarked(body, spans.filter((s) => s.field === "body"))));
+    subject ? h("div", { class: "oc-preview-subject" }, renderMarked(subject, spans.filter((s) => s.field === "subject"), { focus })) : null,
+    h("div", { class: "oc-preview-body" }, renderMarked(body, spans.filter((s) => s.field === "body"), { focus })));
 }

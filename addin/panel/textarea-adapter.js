@@ -19,6 +19,7 @@ export class TextareaAdapter {
     this.autoGrow = autoGrow;
     this.capabilities = { inlineHighlights: !!backdrop, applyNeedsSelection: false };
     this.spans = [];
+    this.focusKey = null;
     this.lastText = body.value;
     body.addEventListener("input", () => this._onBodyInput());
     body.addEventListener("scroll", () => this._syncScroll());
@@ -65,6 +66,26 @@ export class TextareaAdapter {
     };
   }
 
+  /** Calls back with {field, offset} when the user clicks into the draft (a click on marked words opens their card). */
+  onPick(callback) {
+    const handlers = [];
+    for (const [field, el] of [["subject", this.subjectEl], ["body", this.bodyEl]]) {
+      if (!el) continue;
+      const handler = () => {
+        if (el.selectionStart === el.selectionEnd) callback({ field, offset: el.selectionStart });
+      };
+      el.addEventListener("click", handler);
+      handlers.push(() => el.removeEventListener("click", handler));
+    }
+    return () => handlers.forEach((off) => off());
+  }
+
+  /** Emphasises the marks of one span (the card under the pointer); null clears. */
+  focusSpan(key) {
+    this.focusKey = key || null;
+    this._paint();
+  }
+
   /** Selects a finding's words in the editor. */
   reveal(f) {
     const el = this._el(f.field);
@@ -102,7 +123,7 @@ export class TextareaAdapter {
 
   _paint() {
     if (!this.backdrop) return;
-    const frag = renderMarked(this.bodyEl.value, this.spans, { markClass: "oc-hl" });
+    const frag = renderMarked(this.bodyEl.value, this.spans, { markClass: "oc-hl", focus: this.focusKey });
     // A trailing newline in a textarea shows an empty last line; a div needs a character to match.
     frag.append(document.createTextNode("\u200b"));
     this.backdrop.replaceChildren(frag);

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from critic.cli import addin as addin_cli
 from critic.cli.render import render_text
 from critic.config import ConfigError
 from critic.ingest.files import read_draft
@@ -116,6 +117,13 @@ def cmd_train(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
+    if args.tls_cert or args.tls_key:
+        if not (args.tls_cert and args.tls_key):
+            print("critic: --tls-cert and --tls-key go together", file=sys.stderr)
+            return EXIT_INPUT
+        from critic.service.tls import serve_tls
+
+        return serve_tls(host=args.host, port=args.port, cert=args.tls_cert, key=args.tls_key)
     from critic.service.server import serve
 
     return serve(host=args.host, port=args.port, workers=args.workers)
@@ -162,7 +170,12 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--workers", type=int, default=None, help="worker processes sharing the port (default: one per core)"
     )
+    serve.add_argument(
+        "--tls-cert", metavar="FILE", help="serve HTTPS with this PEM certificate (chain); needs --tls-key"
+    )
+    serve.add_argument("--tls-key", metavar="FILE", help="the certificate's PEM private key")
     serve.set_defaults(func=cmd_serve)
+    addin_cli.register(sub)
     return parser
 
 

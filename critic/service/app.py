@@ -12,7 +12,7 @@ from flask import Blueprint, Flask, Response, current_app, g, json, request
 import critic.llm as llm_stage
 from critic.model import Draft
 from critic.pipeline import heuristic_critique
-from critic.service import api, errors, openapi, security, static
+from critic.service import addin_api, api, errors, openapi, security, static
 from critic.service.metrics import Metrics
 
 access_log = logging.getLogger("critic.access")
@@ -102,7 +102,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     security.install(app)
     app.after_request(_access_log)
     errors.register(app)
-    for blueprint in (api.bp, ops, openapi.bp, static.bp):
+    for blueprint in (api.bp, ops, openapi.bp, static.bp, addin_api.bp):
         app.register_blueprint(blueprint)
     app.extensions["critic_metrics"] = metrics
     if app.config["WARM"]:

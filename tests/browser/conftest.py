@@ -40,9 +40,8 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def service() -> str:
-    """The real service on a free loopback port, with no model configured (the LLM states are routed in tests)."""
+def start_service(extra_env: dict[str, str] | None = None, args: tuple[str, ...] = (), scheme: str = "http"):
+    """Start `critic serve` on a free loopback port; returns (base URL, stop function)."""
     port = _free_port()
     env = {
         k: v
@@ -51,19 +50,33 @@ def service() -> str:
     }
     env["CRITIC_RATE_LIMIT"] = "100000/minute"
     env["CRITIC_ADDIN_DIR"] = str(ADDIN)
+    env.update(extra_env or {})
     log = tempfile.NamedTemporaryFile("w+", prefix="critic-serve-", suffix=".log")  # noqa: SIM115 - closed below
     proc = subprocess.Popen(
-        [sys.executable, "-m", "critic", "serve", "--host", "127.0.0.1", "--port", str(port)],
+        [sys.executable, "-m", "critic", "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", "1", *args],
         cwd=ROOT,
         env=env,
         stdout=log,
         stderr=subprocess.STDOUT,
     )
-    base = f"http://127.0.0.1:{port}"
+    base = f"{scheme}://127.0.0.1:{port}"
+
+    def stop() -> None:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+
     deadline = time.monotonic() + 30
     while True:
         try:
-            with urllib.request.urlopen(base + "/healthz", timeout=1) as r:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                pass
+            if scheme == "https":
+                break
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1) as r:
                 if r.status == 200:
                     break
         except OSError:
@@ -72,16 +85,29 @@ def service() -> str:
             proc.kill()
             log.seek(0)
             out = log.read()[-2000:]
-            log.close()
+            stop()
             pytest.fail(f"critic serve did not come up: {out}")
         time.sleep(0.1)
+    return base, stop
+
+
+@pytest.fixture(scope="session")
+def service() -> str:
+    """The real service on a free loopback port, with no model configured (the LLM states are routed in tests)."""
+    base, stop = start_service()
     yield base
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-    log.close()
+    stop()
+
+
+API_KEY = "test-key-5b1f0c"
+
+
+@pytest.fixture(scope="session")
+def keyed_service() -> str:
+    """The real service with CRITIC_API_KEYS set: every /v1/ request needs `Authorization: Bearer API_KEY`."""
+    base, stop = start_service({"CRITIC_API_KEYS": f"other-key,{API_KEY}"})
+    yield base
+    stop()
 
 
 @pytest.fixture(scope="session")

@@ -33,8 +33,25 @@ def set_draft(page: Page, body: str, subject: str = SUBJECT) -> None:
     page.wait_for_function("window.criticDemo.panel.critique.text.body === document.querySelector('#body').value")
 
 
+def card(page: Page, rule: str):
+    """The card that holds a finding of `rule` (cards are one per span of words)."""
+    return page.locator(f"#panel .oc-card[data-rules~='{rule}']")
+
+
 def finding(page: Page, rule: str):
-    return page.locator(f"#panel .oc-finding[data-rule='{rule}']")
+    """A finding of `rule`, its card opened first (cards start as one closed line)."""
+    c = card(page, rule)
+    if c.count() and "oc-open" not in (c.first.get_attribute("class") or ""):
+        c.first.locator(".oc-card-head").click()
+    return c.locator(f".oc-finding[data-rule='{rule}']")
+
+
+def rules_shown(page: Page) -> set[str]:
+    return {
+        r
+        for rules in page.eval_on_selector_all("#panel .oc-card", "els => els.map(e => e.dataset.rules)")
+        for r in rules.split()
+    }
 
 
 def marks(page: Page) -> list[str]:
@@ -50,15 +67,19 @@ def test_typing_a_pushy_draft_shows_findings_and_highlights(page: Page, service:
     t0 = page.evaluate("performance.now()")
     page.wait_for_function(
         "[...document.querySelectorAll('#backdrop .oc-hl')].some(m => m.textContent.includes('Thursday at 2pm'))"
-        " && document.querySelector('#panel [data-rule=\"imposition.time_slot\"]') !== null"
+        " && document.querySelector('#panel .oc-card[data-rules~=\"imposition.time_slot\"]') !== null"
     )
     ms = page.evaluate("performance.now()") - t0
     print(f"\n[demo] last keystroke -> highlights visible: {ms:.0f} ms (debounce 350 ms + request + render)")
 
-    rules = set(page.eval_on_selector_all("#panel .oc-finding", "els => els.map(e => e.dataset.rule)"))
-    assert {"rapport.pleasantry", "value_first.me_too", "imposition.time_slot"} <= rules
-    for el in page.query_selector_all("#panel .oc-finding"):
-        assert el.get_attribute("data-rubric") in {"empathy", "value_first", "imposition", "rapport", "clarity"}
+    assert {"rapport.pleasantry", "value_first.me_too", "imposition.time_slot"} <= rules_shown(page)
+    # Cards start closed: one line each, with a human title, not a rule id.
+    assert page.locator("#panel .oc-card-body").count() == 0
+    assert (
+        page.locator("#panel .oc-card[data-rules~='rapport.pleasantry'] .oc-card-title").text_content()
+        == "Generic pleasantry"
+    )
+    assert finding(page, "imposition.time_slot").get_attribute("data-rubric") == "imposition"
     # The quoted words are highlighted, over exactly those characters of the draft.
     text = "".join(marks(page))
     assert "Hope this finds you well!" in text and "the leading provider" in text
@@ -86,11 +107,11 @@ def test_apply_changes_exactly_that_span(page: Page, service: str) -> None:
     finding(page, "value_first.me_too").locator("button.oc-apply", has_text="a provider").click()
     expect(page.locator("#body")).to_have_value(PUSHY.replace("the leading provider", "a provider", 1))
     page.wait_for_function("window.criticDemo.panel.critique.text.body === document.querySelector('#body').value")
-    expect(finding(page, "value_first.me_too")).to_have_count(0)
+    expect(card(page, "value_first.me_too")).to_have_count(0)
     # A deletion ("" replacement) is labelled Delete and removes only the quoted words.
     before = page.input_value("#body")
     pleasantry = finding(page, "rapport.pleasantry")
-    expect(pleasantry.locator("button.oc-apply-delete")).to_have_text("Delete")
+    expect(pleasantry.locator("button.oc-apply-delete .oc-apply-text")).to_have_text("Delete")
     pleasantry.locator("button.oc-apply-delete").click()
     expect(page.locator("#body")).to_have_value(before.replace("Hope this finds you well! ", "", 1))
 
@@ -111,21 +132,21 @@ def test_apply_refuses_when_the_text_moved(page: Page, service: str) -> None:
 
 def test_ignore_hides_a_rule_and_survives_reload(page: Page, service: str) -> None:
     page.goto(f"{service}/demo?sample=pushy")
-    page.wait_for_selector("#panel[data-phase='final'] .oc-finding[data-rule='rapport.pleasantry']")
+    page.wait_for_selector("#panel[data-phase='final'] .oc-card[data-rules~='rapport.pleasantry']")
     assert any("Hope this finds you well!" in m for m in marks(page))
     finding(page, "rapport.pleasantry").locator("button.oc-ignore").click()
-    expect(finding(page, "rapport.pleasantry")).to_have_count(0)
+    expect(card(page, "rapport.pleasantry")).to_have_count(0)
     assert not any("Hope this finds you well!" in m for m in marks(page))
     assert json.loads(page.evaluate("localStorage.getItem('outreach-critic:ignored-rules')")) == ["rapport.pleasantry"]
 
     page.reload()
-    page.wait_for_selector("#panel[data-phase='final'] .oc-finding[data-rule='imposition.time_slot']")
-    expect(finding(page, "rapport.pleasantry")).to_have_count(0)
+    page.wait_for_selector("#panel[data-phase='final'] .oc-card[data-rules~='imposition.time_slot']")
+    expect(card(page, "rapport.pleasantry")).to_have_count(0)
     expect(page.locator("#panel [data-ignored-rule='rapport.pleasantry']")).to_have_count(1)
     # Un-ignore brings it back.
     page.locator("#panel .oc-ignored summary").click()
     page.locator("#panel [data-ignored-rule='rapport.pleasantry'] button").click()
-    expect(finding(page, "rapport.pleasantry")).to_have_count(1)
+    expect(card(page, "rapport.pleasantry")).to_have_count(1)
 
 
 def test_emoji_before_a_span_does_not_shift_anything(page: Page, service: str) -> None:
@@ -161,7 +182,7 @@ def test_hostile_draft_runs_nothing_and_shows_text_literally(page: Page, service
     assert '<img src=x onerror="window.__pwned=1">' in page.text_content("#backdrop")
     titles = page.eval_on_selector_all("#panel .oc-seg", "els => els.map(e => e.title).join('\\n')")
     assert "<script>window.__pwned=1</script>" in titles
-    quotes = page.eval_on_selector_all("#panel .oc-quote", "els => els.map(e => e.textContent).join('\\n')")
+    quotes = page.eval_on_selector_all("#panel .oc-card-quote", "els => els.map(e => e.textContent).join('\\n')")
     assert "<" in quotes  # some quote holds markup, shown as characters
 
 
@@ -212,7 +233,7 @@ def test_llm_states_and_rewrite_diff(page: Page, service: str) -> None:
     page.goto(f"{service}/demo?sample=pushy")
     expect(page.locator("#panel")).to_have_attribute("data-llm", "thinking")
     expect(page.locator("#panel .oc-status")).to_contain_text("LLM still thinking")
-    assert finding(page, "imposition.time_slot").count() == 1  # heuristics shown while the LLM thinks
+    assert card(page, "imposition.time_slot").count() == 1  # heuristics shown while the LLM thinks
 
     stream["body"] = _sse(("heuristic", thinking), ("final", final_ok))
     page.click("#panel .oc-recheck")
@@ -238,7 +259,7 @@ def test_falls_back_to_plain_post_when_the_stream_is_missing(page: Page, service
         "**/v1/critique/stream", lambda route: route.fulfill(status=404, content_type="application/json", body="{}")
     )
     page.goto(f"{service}/demo?sample=pushy")
-    page.wait_for_selector("#panel[data-phase='final'] .oc-finding[data-rule='imposition.time_slot']")
+    page.wait_for_selector("#panel[data-phase='final'] .oc-card[data-rules~='imposition.time_slot']")
 
 
 def test_pages_work_under_the_service_csp(browser, service: str) -> None:
@@ -250,11 +271,11 @@ def test_pages_work_under_the_service_csp(browser, service: str) -> None:
         pg.on("console", lambda m: problems.append(m.text) if "Content Security Policy" in m.text else None)
         pg.on("pageerror", lambda e: problems.append(str(e)))
         pg.goto(f"{service}/demo?sample=pushy")
-        pg.wait_for_selector("#panel[data-phase='final'] .oc-finding[data-rule='imposition.time_slot']")
+        pg.wait_for_selector("#panel[data-phase='final'] .oc-card[data-rules~='imposition.time_slot']")
         pg.wait_for_selector("#backdrop .oc-hl")
         pg.goto(f"{service}/panel/panel.html")
         pg.fill("#body", PUSHY)
-        pg.wait_for_selector("#panel[data-phase='final'] .oc-finding[data-rule='imposition.time_slot']")
+        pg.wait_for_selector("#panel[data-phase='final'] .oc-card[data-rules~='imposition.time_slot']")
         assert pg.locator("#panel .oc-dial").evaluate("e => getComputedStyle(e).getPropertyValue('--pct').trim()") != ""
         assert not problems, problems
     finally:

@@ -1,5 +1,6 @@
 // A stand-in for https://appsforoffice.microsoft.com/lib/1/hosted/office.js: only the calls the
-// Outlook adapter makes, over the fake compose item in the parent page (window.parent.fakeOutlook).
+// Outlook adapter makes, over the fake compose item in the parent page (window.parent.fakeOutlook),
+// whose body is HTML (as Outlook's is); its text form is derived from that HTML.
 (function () {
   "use strict";
   const host = window.parent.fakeOutlook;
@@ -7,26 +8,26 @@
   const ok = (cb, value) => setTimeout(() => cb({ status: Succeeded, value }), 0);
   const fail = (cb, name, message) => setTimeout(() => cb({ status: Failed, error: { name, message, code: 9000 } }), 0);
   const lastArg = (args) => args[args.length - 1];
-  const escapeHtml = (s) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
-  const toHtml = (text) => "<html><body>" + text.split("\n").map((l) => "<div>" + (escapeHtml(l) || "<br>") + "</div>").join("") + "</body></html>";
 
   const body = {
     getAsync(coercion, ...rest) {
       const cb = lastArg(rest);
       host.calls.push("body.getAsync:" + coercion);
-      if (coercion === "html") ok(cb, toHtml(host.body));
-      else if (coercion === "text") ok(cb, host.body);
+      if (coercion === "html") ok(cb, host.html);
+      else if (coercion === "text") ok(cb, host.text());
       else fail(cb, "InvalidCoercion", "bad coercion " + coercion);
     },
     getTypeAsync(cb) { ok(cb, "html"); },
-    setSelectedDataAsync(data, ...rest) {
-      const cb = lastArg(rest);
-      host.calls.push("body.setSelectedDataAsync");
-      const sel = host.selection || { start: 0, end: 0 }; // no selection: Outlook inserts at the top
-      host.body = host.body.slice(0, sel.start) + data + host.body.slice(sel.end);
-      host.selection = { start: sel.start + data.length, end: sel.start + data.length };
+    setAsync(data, options, cb) {
+      host.calls.push("body.setAsync:" + (options && options.coercionType));
+      if (!options || options.coercionType !== "html") return fail(cb, "InvalidFormatError", "text into an HTML body");
+      host.html = data;
       host.render();
       ok(cb, undefined);
+    },
+    setSelectedDataAsync(data, ...rest) {
+      host.calls.push("body.setSelectedDataAsync");
+      ok(lastArg(rest), undefined);
     },
   };
 
@@ -35,16 +36,19 @@
     body,
     subject: {
       getAsync(...args) { host.calls.push("subject.getAsync"); ok(lastArg(args), host.subject); },
-      setAsync(data, ...rest) { host.subject = data; host.render(); ok(lastArg(rest), undefined); },
+      setAsync(data, ...rest) { host.calls.push("subject.setAsync"); host.subject = data; host.render(); ok(lastArg(rest), undefined); },
     },
     getSelectedDataAsync(coercion, ...rest) {
-      const cb = lastArg(rest);
       host.calls.push("getSelectedDataAsync");
-      if (host.focusField !== "body") return fail(cb, "InvalidSelection", "The selection is not in the body or subject");
-      const sel = host.selection;
-      ok(cb, { data: sel ? host.body.slice(sel.start, sel.end) : "", sourceProperty: "body" });
+      ok(lastArg(rest), { data: "", sourceProperty: "body" });
     },
-    setSelectedDataAsync(data, ...rest) { body.setSelectedDataAsync(data, ...rest); },
+  };
+
+  const roaming = {
+    get(name) { return host.roaming[name]; },
+    set(name, value) { host.roaming[name] = value; },
+    remove(name) { delete host.roaming[name]; },
+    saveAsync(cb) { host.calls.push("roamingSettings.saveAsync"); host.saved = { ...host.roaming }; if (cb) ok(cb, undefined); },
   };
 
   window.Office = {
@@ -54,6 +58,7 @@
     HostType: { Outlook: "Outlook" },
     context: {
       requirements: { isSetSupported: (name, version) => name === "Mailbox" && parseFloat(version) <= 1.5 },
+      roamingSettings: roaming,
       mailbox: { item, addHandlerAsync(type, handler, cb) { if (cb) ok(cb, undefined); } },
     },
     onReady(cb) {
