@@ -33,7 +33,7 @@ def score(findings: list[Finding] | tuple[Finding, ...], adjustments: Mapping[st
     for f in sorted(findings, key=lambda x: -PENALTY[x.severity]):
         if f.rubric not in deductions:
             continue
-        same = next((c for c in counted[f.rubric] if c.field == f.field and c.start < f.end and f.start < c.end), None)
+        same = next((c for c in counted[f.rubric] if _same_words(c, f)), None)
         if same is None:
             counted[f.rubric].append(f)
             deductions[f.rubric].append({"finding": f.id, "rule": f.rule, "points": PENALTY[f.severity]})
@@ -46,6 +46,12 @@ def score(findings: list[Finding] | tuple[Finding, ...], adjustments: Mapping[st
     rubric = {r: min(100, max(0, 100 - sum(int(d["points"]) for d in deductions[r]))) for r in RUBRICS}  # type: ignore[call-overload]
     overall = round(sum(WEIGHTS[r] * rubric[r] for r in RUBRICS))
     return Scores(rubric, overall, deductions, flagged)
+
+
+def _same_words(a: Finding, b: Finding) -> bool:
+    """Whether two findings share words (a deletion's trailing space touching the next sentence does not count)."""
+    lo, hi = max(a.start, b.start), min(a.end, b.end)
+    return a.field == b.field and lo < hi and bool(a.quote[lo - a.start : hi - a.start].strip())
 
 
 def penalty(severity: Severity) -> int:

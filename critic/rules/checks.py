@@ -70,19 +70,20 @@ def meeting_request(rule: Rule, ctx: Context, sev: Severity) -> list[Finding]:
         ctx.at_sentence(rule, sev, s, replacements=ladder("meeting"))
         for s in _asks(ctx, 2)
         if s.ask_kind == "meeting" and not _SLOT.search(s.text)
-    ][:1]
+    ]
 
 
 @check("imposition.time_slot")
 def time_slot(rule: Rule, ctx: Context, sev: Severity) -> list[Finding]:
     if not ctx.first_touch:
         return []
+    out = []
     for s in _asks(ctx, 2):
         if s.ask_kind in _MEETING_KINDS and _SLOT.search(s.text):
             # Naming both how long and when is the costliest first-touch ask there is.
             both = bool(_DURATION.search(s.text)) and bool(_WHEN.search(s.text))
-            return [ctx.at_sentence(rule, _level(sev, both), s, replacements=ladder("meeting_slot"))]
-    return []
+            out.append(ctx.at_sentence(rule, _level(sev, both), s, replacements=ladder("meeting_slot")))
+    return out
 
 
 @check("imposition.multiple_asks")
@@ -90,9 +91,9 @@ def multiple_asks(rule: Rule, ctx: Context, sev: Severity) -> list[Finding]:
     asks = _asks(ctx, 1)
     costly = [s for s in asks if s.ask_cost >= 2]
     if len(asks) >= 3 or len(costly) >= 2:
-        extra = asks[1]
         msg = f"{len(asks)} asks in one email: keep the one that matters and drop the rest."
-        return [ctx.at_sentence(rule, sev, extra, replacements=("",), message=msg)]
+        # Every ask after the first is flagged, so dropping one never just moves the finding to the next.
+        return [ctx.at_sentence(rule, sev, extra, replacements=("",), message=msg) for extra in asks[1:]]
     return []
 
 

@@ -8,6 +8,29 @@ from critic.model import Analysis, Document, Finding, Sentence, Severity
 from critic.rules.registry import Rule
 
 
+def deletion_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """The range to delete so that removing text[start:end] leaves no doubled space or empty paragraph."""
+    after = end
+    while after < len(text) and text[after] in " \t":
+        after += 1
+    line_start = text.rfind("\n", 0, start) + 1
+    if after < len(text) and text[after] != "\n":
+        return start, after  # mid-line: the spaces after it go with it
+    if text[line_start:start].strip():
+        before = start
+        while before > line_start and text[before - 1] in " \t":
+            before -= 1
+        return before, after  # ends its line: the spaces before it go with it
+    while after < len(text) and text[after] in " \t\r\n":
+        after += 1  # a whole line: its line break and any blank line after it go too
+    if after < len(text):
+        return line_start, after
+    before = line_start
+    while before > 0 and text[before - 1] in " \t\r\n":
+        before -= 1  # the last line: the break before it goes instead
+    return before, len(text)
+
+
 @dataclass(frozen=True)
 class Context:
     """Inputs shared by every rule for one critique."""
@@ -35,7 +58,12 @@ class Context:
         replacements: tuple[str, ...] = (),
         message: str | None = None,
     ) -> Finding:
-        """A finding of `rule` over [start, end) of `field`, quoting exactly those characters."""
+        """A finding of `rule` over [start, end) of `field`, quoting exactly those characters.
+
+        A finding whose fix deletes its words also covers the spaces or line break that would be left behind.
+        """
+        if replacements[:1] == ("",):
+            start, end = deletion_span(self.text(field), start, end)
         return Finding(
             rubric=rule.rubric,
             rule=rule.id,

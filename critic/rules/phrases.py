@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import cast
+import re
 
 from critic.analysis.language import MODEL_LANGUAGES
 from critic.analysis.lexicon import lexicon
@@ -10,13 +10,6 @@ from critic.analysis.matcher import WRAPPED, irregular_spaces
 from critic.model import Finding, Sentence, Severity
 from critic.rules.context import Context
 from critic.rules.registry import PhrasePattern, Rule
-
-
-def _extend_for_delete(text: str, start: int, end: int) -> int:
-    # Deleting a sentence should also take the spaces after it, or the fix leaves a gap.
-    while end < len(text) and text[end] in " \t":
-        end += 1
-    return end
 
 
 def _article(text: str) -> str:
@@ -68,6 +61,21 @@ def run_phrase_rule(rule: Rule, ctx: Context, severity: Severity) -> list[Findin
     return findings
 
 
+_GREETING_LINE = 60
+_ADDRESSED = re.compile(r"[,\s]\s*((?-i:[A-Z])[\w'’-]+)\s*[!.,]?\s*$")
+
+
+def _sentence_replacements(replace: str | None, sentence: Sentence) -> tuple[str, ...]:
+    """The fix for a flagged whole sentence; deleting a greeting line would lose the greeting, so it becomes one."""
+    if replace is None:
+        return ()
+    name = _ADDRESSED.search(sentence.text) if len(sentence.text) <= _GREETING_LINE else None
+    opening = "greeting" in sentence.roles or (sentence.index == 0 and name is not None)
+    if replace == "" and opening:  # "Happy Wednesday, Carlos!" opens the email: keep a plain greeting
+        return (f"Hi {name.group(1)},",) if name else ()
+    return (replace,)
+
+
 def _sentence_matches(
     rule: Rule, ctx: Context, severity: Severity, sentence: Sentence, wrapped: bool, live: tuple[PhrasePattern, ...]
 ) -> list[Finding]:
@@ -76,24 +84,15 @@ def _sentence_matches(
         return _match_spans(rule, ctx, severity, "body", sentence.text, sentence.start, wrapped, live)
     for pattern in live:
         if pattern.variant(wrapped)[1].search(sentence.text):
-            end = sentence.end
-            reps: tuple[str, ...] = ()
-            if pattern.replace is not None:
-                reps = (pattern.replace,)
-                if pattern.replace == "":
-                    end = _extend_for_delete(ctx.doc.body, sentence.start, sentence.end)
-            return [ctx.finding(rule, severity, sentence.start, end, replacements=reps)]
+            reps = _sentence_replacements(pattern.replace, sentence)
+            return [ctx.finding(rule, severity, sentence.start, sentence.end, replacements=reps)]
     return []
 
 
 def _model_finding(rule: Rule, ctx: Context, severity: Severity, sentence: Sentence) -> Finding:
     """A finding on a whole sentence that the sentence model says does what this rule is about."""
-    end, reps = sentence.end, cast(tuple[str, ...], ())
-    if rule.replace is not None:
-        reps = (rule.replace,)
-        if rule.replace == "":
-            end = _extend_for_delete(ctx.doc.body, sentence.start, sentence.end)
-    return ctx.finding(rule, severity, sentence.start, end, replacements=reps)
+    reps = _sentence_replacements(rule.replace, sentence)
+    return ctx.finding(rule, severity, sentence.start, sentence.end, replacements=reps)
 
 
 def _match_spans(
@@ -119,7 +118,5 @@ def _match_spans(
             reps: tuple[str, ...] = ()
             if pattern.replace is not None:
                 reps = (_article(m.expand(pattern.replace)) if "\\" in pattern.replace else pattern.replace,)
-                if reps == ("",):
-                    end = _extend_for_delete(text, start, end)
             out.append(ctx.finding(rule, severity, base + start, base + end, field=field, replacements=reps))
     return out
