@@ -5,46 +5,10 @@ from __future__ import annotations
 import functools
 import re
 from bisect import bisect_left
-from re import _constants as C  # type: ignore[attr-defined]
-from re import _parser as P  # type: ignore[attr-defined]
+
+from critic.analysis.needles import required
 
 FLAGS = re.IGNORECASE
-_REPEATS = {C.MAX_REPEAT, C.MIN_REPEAT, getattr(C, "POSSESSIVE_REPEAT", C.MAX_REPEAT)}
-
-
-MIN_NEEDLE = 3
-
-
-def _best(candidates: list[frozenset[str]]) -> frozenset[str] | None:
-    # The most selective requirement: the one whose shortest needle is longest; very short needles filter nothing.
-    best = max(candidates, key=lambda s: min(len(x) for x in s)) if candidates else None
-    return best if best and min(len(x) for x in best) >= MIN_NEEDLE else None
-
-
-def _required(items: list[tuple[object, object]]) -> frozenset[str] | None:
-    """Needles (lowercase) of which any match of this sequence contains at least one; None when unknown."""
-    candidates: list[frozenset[str]] = []
-    run: list[str] = []
-    for op, av in items:
-        if op is C.LITERAL:
-            run.append(chr(av))  # type: ignore[arg-type]
-            continue
-        if run:
-            candidates.append(frozenset({"".join(run).lower()}))
-            run = []
-        found: frozenset[str] | None = None
-        if op is C.SUBPATTERN:
-            found = _required(list(av[3]))  # type: ignore[index]
-        elif op is C.BRANCH:
-            branches = [_required(list(b)) for b in av[1]]  # type: ignore[index]
-            found = None if any(b is None for b in branches) else frozenset().union(*branches)  # type: ignore[arg-type]
-        elif op in _REPEATS and av[0] >= 1:  # type: ignore[index]
-            found = _required(list(av[2]))  # type: ignore[index]
-        if found:
-            candidates.append(found)
-    if run:
-        candidates.append(frozenset({"".join(run).lower()}))
-    return _best(candidates)
 
 
 _QUANTIFIERS = frozenset("?*+{")
@@ -98,10 +62,7 @@ WRAPPED = "\x00wrapped"
 @functools.cache
 def needles(source: str) -> frozenset[str] | None:
     """The literal strings one of which every match of `source` contains (None when there is no such set)."""
-    try:
-        found = _required(list(P.parse(source, FLAGS)))
-    except (re.error, TypeError, IndexError):
-        return None
+    found = required(source)
     if found:
         _ALL_NEEDLES.update(found)
     return found
