@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tools import require_tool
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -39,6 +41,7 @@ def test_load_script_runs_twenty_requests():
 
 def test_load_script_drives_wrk():
     """The same run with wrk as the load generator (.ci/run installs Debian's wrk)."""
+    require_tool("wrk")
     done = subprocess.run(
         [
             sys.executable,
