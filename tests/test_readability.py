@@ -38,7 +38,7 @@ def offline_textstat() -> Iterator[None]:
     from textstat.backend.counts import _count_syllables
 
     def offline(lang: str) -> dict[str, list[list[str]]] | None:
-        return _cmudict() if lang.split("_")[0].lower() == "en" else None
+        return _cmudict() if lang.split("_", 1)[0].lower() == "en" else None
 
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(_count_syllables, "get_cmudict", offline)

@@ -7,6 +7,7 @@ syntax for files it has seen before.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import marshal
@@ -64,10 +65,8 @@ def load_yaml(name: str) -> Any:
     if isinstance(stored, bytes):
         return marshal.loads(stored)
     data = _parse(text)
-    try:
+    with contextlib.suppress(ValueError):  # a type marshal cannot write (a YAML timestamp, say): parsed every time
         cache.store(f"yaml-{name}", key, marshal.dumps(data))
-    except ValueError:  # a type marshal cannot write (a YAML timestamp, say): parsed every time
-        pass
     return data
 
 

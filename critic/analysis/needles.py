@@ -251,9 +251,7 @@ class _Parser:
     def _repeat(self, this: str, seq: list[Item]) -> bool:
         """Quantify the last item of `seq`; False when a "{" turns out to be a literal."""
         src = self.src
-        if this == "?":
-            least = 0
-        elif this == "*":
+        if this in "?*":
             least = 0
         elif this == "+":
             least = 1
