@@ -1,9 +1,11 @@
 """Speed of the heuristic critique, with proselint on the same texts in the same run as the baseline.
 
-    python bench/engine.py [--repeat 20]
+    python bench/engine.py [--repeat 20] [--coldstart-runs 5]
 
 Prints per-draft median and p95 over the 64 real emails (tests/data/corpus), proselint's time for
-the same texts, their ratio, the time for a ~150-word draft, and how time grows with 10x the text.
+the same texts, their ratio, the time for a ~150-word draft, and how time grows with 10x the text;
+then the cold-start figures of bench/coldstart.py (import, first critique, a whole `critic check`,
+each in fresh processes, with proselint's whole process beside them).
 Timings on a shared machine are noisy: read the ratios, which compare runs made side by side.
 """
 
@@ -15,9 +17,11 @@ import sys
 import time
 from pathlib import Path
 
+from coldstart import measure, report
+
 from critic.ingest.files import corpus_draft
 from critic.model import Draft
-from critic.pipeline import critique
+from critic.pipeline import critique, warm_up
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = sorted((ROOT / "tests/data/corpus").glob("*.txt"))
@@ -59,10 +63,11 @@ def _proselint():
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--repeat", type=int, default=20)
+    parser.add_argument("--coldstart-runs", type=int, default=5, help="fresh processes per cold-start figure (0: skip)")
     args = parser.parse_args()
     drafts = [corpus_draft(p) for p in CORPUS]
     texts = [d.body for d in drafts]
-    critique(drafts[0], llm="off")  # load data files and the pronunciation dictionary once
+    warm_up()  # as a long-lived process does: every pattern compiled, every table loaded
     lint = _proselint()
     lint(texts[0])
 
@@ -94,6 +99,8 @@ def main() -> int:
         f"   (proselint {statistics.median(typical_lint) * ms:.3f} ms; ratio {statistics.median(typical) / statistics.median(typical_lint):.3f})"
     )
     print(f"10x the text costs {t_big / t_small:.1f}x the time ({t_small * ms:.3f} ms -> {t_big * ms:.3f} ms)")
+    if args.coldstart_runs > 0:
+        print(report(measure(args.coldstart_runs), args.coldstart_runs))
     return 0
 
 

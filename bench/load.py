@@ -254,10 +254,11 @@ def run_in_process(drafts: list[dict[str, str]], requests: int, duration: float)
     """The same drafts through `to_wire(critique(...))` and json.dumps, in this process, one at a time."""
     sys.path.insert(0, str(ROOT))
     from critic.model import Draft
-    from critic.pipeline import critique
+    from critic.pipeline import critique, warm_up
     from critic.wire import to_wire
 
-    for d in drafts:  # warm up, as the server's warm-up and its first levels do
+    warm_up()  # as the server's warm-up does
+    for d in drafts:  # and as its first levels do
         critique(Draft(body=d["body"], subject=d["subject"]), llm="off")
     latencies: list[float] = []
     deadline = time.monotonic() + duration

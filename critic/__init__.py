@@ -6,16 +6,31 @@
 True
 """
 
-from importlib.metadata import PackageNotFoundError, version
+from __future__ import annotations
+
+import functools
 
 from critic.model import Critique, Draft, DraftError, Finding, Recipient, Severity
 from critic.pipeline import critique, heuristic_critique
 from critic.wire import to_wire
 
-try:
-    __version__ = version("outreach-critic")
-except PackageNotFoundError:  # running from a source tree that was never installed
-    __version__ = "0.0.0"
+
+@functools.cache
+def _version() -> str:
+    # importlib.metadata imports a good part of the standard library: only when the version is asked for.
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("outreach-critic")
+    except PackageNotFoundError:  # running from a source tree that was never installed
+        return "0.0.0"
+
+
+def __getattr__(name: str) -> str:
+    if name == "__version__":
+        return _version()
+    raise AttributeError(f"module 'critic' has no attribute {name!r}")
+
 
 __all__ = [
     "Critique",

@@ -56,10 +56,11 @@ class Overrides:
         """The severity to use for `rule_id`, or None when the rule is off."""
         best, best_len, best_pos = default, -1, -1
         for pos, (key, level) in enumerate(self.levels):
-            if rule_id == key or rule_id.startswith(key + "."):
-                # Longer (more specific) keys win; among equal keys the later one does.
-                if len(key) > best_len or (len(key) == best_len and pos > best_pos):
-                    best, best_len, best_pos = level, len(key), pos
+            # Longer (more specific) keys win; among equal keys the later one does.
+            if (rule_id == key or rule_id.startswith(key + ".")) and (
+                len(key) > best_len or (len(key) == best_len and pos > best_pos)
+            ):
+                best, best_len, best_pos = level, len(key), pos
         return best
 
 

@@ -9,6 +9,7 @@ import dataclasses
 import functools
 from collections.abc import Mapping
 
+from critic import analysis
 from critic import llm as llm_step
 from critic.analysis.language import MODEL_LANGUAGES
 from critic.analysis.lexicon import lexicon
@@ -192,3 +193,5 @@ def warm_up() -> None:
     critique(
         Draft(subject="Warm-up", body="Hi Sam,\n\nYour checkout hides the button on phones. Want the fix?"), llm="off"
     )
+    analysis.warm_up()  # every pattern compiled, every table loaded (a short process loads only what it needs)
+    _ = llm_step.PROMPTS.version  # the prompt files, read and checked now: a broken one fails at start-up

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import argparse
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from critic.cli.main import main
+import critic
+from critic.cli.main import EXIT_BELOW, EXIT_INPUT, EXIT_OK, build_parser, main
 
 ROOT = Path(__file__).resolve().parents[1]
 PUSHY = ROOT / "examples" / "pushy.txt"
@@ -136,3 +139,62 @@ def test_eval_reports_metrics(capsys: pytest.CaptureFixture[str]) -> None:
     assert report["drafts"] >= 60
     assert set(report["per_rubric"]) == {"empathy", "value_first", "imposition", "rapport", "clarity"}
     assert 0.0 <= report["auc_good_vs_bad"] <= 1.0
+
+
+def _subparsers() -> dict[str, argparse.ArgumentParser]:
+    parser = build_parser()
+    (sub,) = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+    return dict(sub.choices)
+
+
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as done:
+        main(["--version"])
+    assert done.value.code == 0
+    assert capsys.readouterr().out.strip() == f"critic {critic.__version__}"
+
+
+@pytest.mark.parametrize("command", ["check", "eval", "serve"])
+def test_every_option_states_its_default(command: str) -> None:
+    parser = _subparsers()[command]
+    formatter = parser._get_formatter()
+    for action in parser._actions:
+        if not action.option_strings or isinstance(action, argparse._HelpAction):
+            continue
+        shown = formatter._expand_help(action)  # the help text as --help prints it, defaults filled in
+        assert re.search(r"\(.*default: [^)]+\)", shown), f"{command} {action.option_strings[0]}: {shown!r}"
+    if command == "serve":
+        assert "(default: 8000)" in " ".join(parser.format_help().split())
+
+
+def test_check_help_documents_inputs_exit_codes_and_environment() -> None:
+    text = _subparsers()["check"].format_help()
+    for needle in ("Subject:", "blank line", ".html", ".eml", "standard input", "UTF-8"):
+        assert needle in text, needle
+    for code, meaning in (("0", "none scored below"), ("1", "below --fail-under"), ("2", "input or configuration")):
+        assert re.search(rf"^  {code}  .*{re.escape(meaning)}", text, re.M), code
+    for name in (
+        "CRITIC_CONFIG",
+        "OPENAI_BASE_URL",
+        "OPENAI_API_KEY",
+        "CRITIC_LLM_MODEL",
+        "CRITIC_LLM_TIMEOUT",
+        "NO_COLOR",
+    ):
+        assert re.search(rf"^  {name}\s", text, re.M), name
+
+
+def test_the_documented_exit_codes_hold(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check", "--format", "json", str(GOOD)]) == EXIT_OK == 0
+    assert main(["check", "--format", "json", "--fail-under", "101", str(GOOD)]) == EXIT_BELOW == 1
+    assert main(["check", str(tmp_path / "missing.txt")]) == EXIT_INPUT == 2
+    with pytest.raises(SystemExit) as done:
+        main(["check", "--format", "yaml", str(GOOD)])
+    assert done.value.code == 2
+    capsys.readouterr()
+
+
+def test_the_console_script_prints_help_and_version() -> None:
+    for args, needle in ((["--version"], "critic "), (["check", "--help"], "exit codes:")):
+        done = subprocess.run([sys.executable, "-m", "critic", *args], capture_output=True, text=True, check=False)
+        assert done.returncode == 0 and needle in done.stdout, done.stderr

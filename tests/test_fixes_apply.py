@@ -69,8 +69,8 @@ def _check(result, fixes: list) -> list[str]:
     after = critique(Draft(body=new["body"], subject=new["subject"]), llm="off")
     if after.scores.overall < result.scores.overall:
         problems.append(f"score {result.scores.overall} -> {after.scores.overall}")
-    for k in texts:
-        problems += [f"{k}: {m}" for m in _mess(texts[k], new[k])]
+    for k, text in texts.items():
+        problems += [f"{k}: {m}" for m in _mess(text, new[k])]
     for f in fixes:
         new_start = f.start + sum(
             len(g.replacements[0]) - (g.end - g.start) for g in fixes if g.field == f.field and g.start < f.start

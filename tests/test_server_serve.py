@@ -118,6 +118,7 @@ def test_refuses_a_public_address_without_keys():
         capture_output=True,
         text=True,
         timeout=60,
+        check=False,
     )
     assert done.returncode == 2
     assert "CRITIC_API_KEYS" in done.stderr and "listening" not in done.stdout

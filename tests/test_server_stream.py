@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import json
 import threading
@@ -24,10 +25,8 @@ def test_heuristic_event_arrives_before_the_llm_step_finishes(monkeypatch):
     server = waitress.create_server(create_app(), host="127.0.0.1", port=0, threads=2)
 
     def run() -> None:
-        try:
+        with contextlib.suppress(OSError, ValueError):  # the loop may notice the closed socket on its way out
             server.run()
-        except (OSError, ValueError):  # the loop may notice the closed socket on its way out
-            pass
 
     thread = threading.Thread(target=run, daemon=True)
     thread.start()

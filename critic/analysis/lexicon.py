@@ -1,25 +1,78 @@
-"""Loads the phrase lists in rules/data once and compiles them."""
+"""Loads the phrase lists in rules/data once and prepares them (each pattern is compiled when first needed).
+
+The data files are YAML; a parsed file is kept in the user cache under a hash of its text, and the patterns' needles
+under a hash of all the data files (see critic/analysis/cache.py), so a new process reads neither YAML nor regex
+syntax for files it has seen before.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import hashlib
+import marshal
 from dataclasses import dataclass
-from importlib import resources
+from pathlib import Path
 from typing import Any
 
-import yaml
-
-from critic.analysis.matcher import FLAGS, Matcher
+from critic.analysis import cache, needles
+from critic.analysis.matcher import FLAGS, Matcher, save_known, use_known
 
 PLEASANTRY_RULES = ("rapport.pleasantry", "rapport.small_talk")
 FLATTERY_RULE = "rapport.empty_flattery"
 __all__ = ["FLAGS", "AskPattern", "Lexicon", "lexicon", "load_yaml"]
 
 
+@functools.cache
+def _data_dir() -> Any:
+    """critic/rules/data: a plain directory in any ordinary install (importlib.resources, which imports a good part
+    of the standard library, only for other kinds)."""
+    here = Path(__file__).resolve().parent.parent / "rules" / "data"
+    if here.is_dir():
+        return here
+    from importlib import resources
+
+    return resources.files("critic.rules").joinpath("data")
+
+
+def _read(name: str) -> str:
+    with _data_dir().joinpath(name).open("r", encoding="utf-8") as fh:
+        return fh.read()
+
+
+def _parse(text: str) -> Any:
+    import yaml  # only when a file is not in the cache
+
+    return yaml.safe_load(text)
+
+
+@functools.cache
+def _needles_key() -> str:
+    """A hash of every data file and of the code that reads needles: the cache key of the patterns' needles."""
+    digest = hashlib.sha256(Path(needles.__file__).read_bytes())
+    for entry in sorted(_data_dir().iterdir(), key=lambda e: e.name):
+        if entry.name.endswith(".yaml"):
+            digest.update(entry.name.encode() + b"\0" + entry.read_bytes())
+    return digest.hexdigest()
+
+
 def load_yaml(name: str) -> Any:
-    """A YAML data file shipped in critic/rules/data."""
-    with resources.files("critic.rules").joinpath("data").joinpath(name).open("r", encoding="utf-8") as fh:
-        return yaml.safe_load(fh)
+    """A YAML data file shipped in critic/rules/data (a fresh copy on every call)."""
+    use_known(_needles_key())  # the needles of these files' patterns, before any pattern is prepared
+    text = _read(name)
+    key = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    stored = cache.load(f"yaml-{name}", key)
+    if isinstance(stored, bytes):
+        return marshal.loads(stored)
+    data = _parse(text)
+    with contextlib.suppress(ValueError):  # a type marshal cannot write (a YAML timestamp, say): parsed every time
+        cache.store(f"yaml-{name}", key, marshal.dumps(data))
+    return data
+
+
+def patterns_loaded() -> None:
+    """Called once the rule files or the lexicon are prepared: keep their patterns' needles for the next process."""
+    save_known()
 
 
 @dataclass(frozen=True)
@@ -64,7 +117,7 @@ def lexicon() -> Lexicon:
     # The pleasantry role reuses the rapport rules' own lists, so one phrase list serves both.
     rapport = {rule["id"]: rule for rule in load_yaml("rapport.yaml")}
     flattery = rapport[FLATTERY_RULE]
-    return Lexicon(
+    lex = Lexicon(
         greeting=Matcher(data["greeting"]),
         pleasantry=Matcher([p for rid in PLEASANTRY_RULES for p in rapport[rid]["patterns"]]),
         flattery=Matcher(flattery["patterns"]),
@@ -88,3 +141,5 @@ def lexicon() -> Lexicon:
         conditional_meeting=Matcher(data.get("conditional_meeting") or []),
         generic_addressees=frozenset(str(w).lower() for w in data.get("generic_addressees") or ()),
     )
+    patterns_loaded()
+    return lex

@@ -3,48 +3,14 @@
 from __future__ import annotations
 
 import functools
+import hashlib
 import re
 from bisect import bisect_left
-from re import _constants as C  # type: ignore[attr-defined]
-from re import _parser as P  # type: ignore[attr-defined]
+
+from critic.analysis import cache
+from critic.analysis.needles import required
 
 FLAGS = re.IGNORECASE
-_REPEATS = {C.MAX_REPEAT, C.MIN_REPEAT, getattr(C, "POSSESSIVE_REPEAT", C.MAX_REPEAT)}
-
-
-MIN_NEEDLE = 3
-
-
-def _best(candidates: list[frozenset[str]]) -> frozenset[str] | None:
-    # The most selective requirement: the one whose shortest needle is longest; very short needles filter nothing.
-    best = max(candidates, key=lambda s: min(len(x) for x in s)) if candidates else None
-    return best if best and min(len(x) for x in best) >= MIN_NEEDLE else None
-
-
-def _required(items: list[tuple[object, object]]) -> frozenset[str] | None:
-    """Needles (lowercase) of which any match of this sequence contains at least one; None when unknown."""
-    candidates: list[frozenset[str]] = []
-    run: list[str] = []
-    for op, av in items:
-        if op is C.LITERAL:
-            run.append(chr(av))  # type: ignore[arg-type]
-            continue
-        if run:
-            candidates.append(frozenset({"".join(run).lower()}))
-            run = []
-        found: frozenset[str] | None = None
-        if op is C.SUBPATTERN:
-            found = _required(list(av[3]))  # type: ignore[index]
-        elif op is C.BRANCH:
-            branches = [_required(list(b)) for b in av[1]]  # type: ignore[index]
-            found = None if any(b is None for b in branches) else frozenset().union(*branches)  # type: ignore[arg-type]
-        elif op in _REPEATS and av[0] >= 1:  # type: ignore[index]
-            found = _required(list(av[2]))  # type: ignore[index]
-        if found:
-            candidates.append(found)
-    if run:
-        candidates.append(frozenset({"".join(run).lower()}))
-    return _best(candidates)
 
 
 _QUANTIFIERS = frozenset("?*+{")
@@ -90,21 +56,70 @@ def flexible_spaces(source: str) -> str:
 
 _ALL_NEEDLES: set[str] = set()
 _IRREGULAR_SPACE = re.compile(r"[^\S ]|  ")
-# Not a needle of any pattern: a marker in a text's needle set that its spaces are irregular (see compile_both),
+# Not a needle of any pattern: a marker in a text's needle set that its spaces are irregular (see prepare_both),
 # so one set answers both "which patterns can match" and "in which variant".
 WRAPPED = "\x00wrapped"
 
 
+class _Known:
+    """Sources already compiled once without error, with their needles, from the user cache (see `use_known`): a new
+    process neither compiles a pattern to check it nor reads its needles again, and compiles a pattern when a text
+    first holds its needles."""
+
+    needles: dict[str, frozenset[str] | None] = {}
+    key: str | None = None  # the cache key the table was loaded under (None: nothing to save)
+    unsaved = False
+    prepared: list[str] = []  # every source prepared in this process, in order
+
+
+def compile_all() -> None:
+    """Compile every pattern prepared so far (a long-lived process does it once at start; see pipeline.warm_up)."""
+    for source in _Known.prepared:
+        compiled(source)
+
+
+@functools.cache
+def compiled(source: str) -> re.Pattern[str]:
+    """`source` compiled (case-insensitive), once per process."""
+    return re.compile(source, FLAGS)
+
+
 @functools.cache
 def needles(source: str) -> frozenset[str] | None:
-    """The literal strings one of which every match of `source` contains (None when there is no such set)."""
-    try:
-        found = _required(list(P.parse(source, FLAGS)))
-    except (re.error, TypeError, IndexError):
-        return None
+    """The literal strings one of which every match of `source` contains (None when there is no such set).
+
+    A source seen for the first time is also compiled, so a malformed pattern fails here (where its rule is loaded)
+    and never reaches the cache.
+    """
+    if source in _Known.needles:
+        found = _Known.needles[source]
+    else:
+        compiled(source)
+        found = _Known.needles[source] = required(source)
+        _Known.unsaved = True
+    _Known.prepared.append(source)
     if found:
         _ALL_NEEDLES.update(found)
     return found
+
+
+def use_known(key: str) -> None:
+    """Take the sources known good (and their needles) from the cache entry for `key`, a hash of all they came from."""
+    if _Known.key == key:
+        return
+    _Known.key = key
+    known = cache.load("needles", key)
+    if isinstance(known, dict):
+        for source, found in known.items():
+            if isinstance(source, str) and (found is None or isinstance(found, frozenset)):
+                _Known.needles.setdefault(source, found)
+
+
+def save_known() -> None:
+    """Store the known sources under the key given to `use_known`, when any were added since."""
+    if _Known.key is not None and _Known.unsaved:
+        _Known.unsaved = False
+        cache.store("needles", _Known.key, dict(_Known.needles))
 
 
 def trie(words: list[str]) -> str:
@@ -128,11 +143,21 @@ def trie(words: list[str]) -> str:
     return emit(root)
 
 
+def _scan_tables(words: list[str]) -> tuple[str, dict[str, frozenset[str]]]:
+    return trie(words), {w: frozenset(v for v in words if v in w) for w in words}
+
+
+def _valid_tables(value: object) -> bool:
+    return isinstance(value, tuple) and len(value) == 2 and isinstance(value[0], str) and isinstance(value[1], dict)
+
+
 @functools.cache
 def _scanner(count: int) -> tuple[re.Pattern[str], dict[str, frozenset[str]]]:
     words = sorted(_ALL_NEEDLES)
-    contains = {w: frozenset(v for v in words if v in w) for w in words}
-    return re.compile(trie(words)), contains
+    key = hashlib.sha256("\n".join(words).encode("utf-8")).hexdigest()
+    # The trie's source and which needles each needle holds: quadratic in the needles, so built once per machine.
+    source, contains = cache.cached("needle-scanner", key, lambda: _scan_tables(words), _valid_tables)
+    return re.compile(source), contains
 
 
 def _scan(low: str) -> list[tuple[int, str]]:
@@ -225,15 +250,18 @@ def gate(needle_sets: list[frozenset[str] | None]) -> frozenset[str] | None:
     return frozenset().union(*needle_sets)  # type: ignore[arg-type]
 
 
-def compile_both(source: str) -> tuple[Item, Item]:
+Prepared = tuple[frozenset[str] | None, str]  # (needles, source): compiled on first use
+
+
+def prepare_both(source: str) -> tuple[Prepared, Prepared]:
     """A data pattern as written (exact spaces, the most selective needles) and with `flexible_spaces`.
 
     Most sentences have plain single spaces and use the first; wrapped ones use the second, so catching a phrase
-    broken over a line costs nothing where there is no line to break.
+    broken over a line costs nothing where there is no line to break. Neither is compiled until a text holds its
+    needles (see `compiled`).
     """
-    strict: Item = (needles(source), re.compile(source, FLAGS))
     flexible = flexible_spaces(source)
-    return strict, strict if flexible == source else (needles(flexible), re.compile(flexible, FLAGS))
+    return (needles(source), source), (needles(flexible), flexible)
 
 
 class Matcher:
@@ -244,22 +272,32 @@ class Matcher:
     patterns is worked out once and remembered.
     """
 
-    __slots__ = ("items", "wrapped_items", "gate", "_memo")
+    __slots__ = ("_plain", "_wrapped", "gate", "_memo")
 
     def __init__(self, sources: list[str] | tuple[str, ...] = ()) -> None:
-        pairs = [compile_both(src) for src in sources]
-        self.items: tuple[Item, ...] = tuple(strict for strict, _ in pairs)
-        self.wrapped_items: tuple[Item, ...] = tuple(flexible for _, flexible in pairs)
+        pairs = [prepare_both(src) for src in sources]
+        self._plain: tuple[Prepared, ...] = tuple(strict for strict, _ in pairs)
+        self._wrapped: tuple[Prepared, ...] = tuple(flexible for _, flexible in pairs)
         # Every pattern needs a needle: a text holding none of them is answered with one set test.
-        self.gate = gate([need for need, _ in (*self.items, *self.wrapped_items)])
+        self.gate = gate([need for need, _ in (*self._plain, *self._wrapped)])
         self._memo: dict[frozenset[str], tuple[re.Pattern[str], ...]] = {}
 
+    @property
+    def items(self) -> tuple[Item, ...]:
+        """(needles, regex) of each pattern as written (compiles them all)."""
+        return tuple((need, compiled(src)) for need, src in self._plain)
+
+    @property
+    def wrapped_items(self) -> tuple[Item, ...]:
+        """(needles, regex) of each pattern with flexible spaces (compiles them all)."""
+        return tuple((need, compiled(src)) for need, src in self._wrapped)
+
     def __bool__(self) -> bool:
-        return bool(self.items)
+        return bool(self._plain)
 
     def may_match(self, present: frozenset[str]) -> bool:
         """False only when no pattern can match a text holding just the needles `present`."""
-        return bool(self.items) and (self.gate is None or not self.gate.isdisjoint(present))
+        return bool(self._plain) and (self.gate is None or not self.gate.isdisjoint(present))
 
     def _live(self, present: frozenset[str] | None, text: str) -> tuple[re.Pattern[str], ...]:
         if present is None:
@@ -268,9 +306,9 @@ class Matcher:
         if live is None:
             if len(self._memo) >= LIVE_MEMO_SIZE:  # bounded: hostile text cannot grow it without limit
                 self._memo.clear()
-            items = self.wrapped_items if WRAPPED in present else self.items
+            items = self._wrapped if WRAPPED in present else self._plain
             live = self._memo[present] = tuple(
-                regex for need, regex in items if need is None or not need.isdisjoint(present)
+                compiled(src) for need, src in items if need is None or not need.isdisjoint(present)
             )
         return live
 

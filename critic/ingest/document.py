@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import email
-import email.policy
 import re
 
 from critic.ingest.html import html_to_text
@@ -81,6 +79,9 @@ def normalise(draft: Draft) -> Document:
 
 def parse_eml(raw: bytes) -> Draft:
     """A Draft from a whole RFC 5322 message: its subject and its best body part."""
+    import email  # the email package (a few dozen modules) only for .eml input
+    import email.policy
+
     msg = email.message_from_bytes(raw, policy=email.policy.default)
     subject = str(msg.get("subject", "") or "")
     part = msg.get_body(preferencelist=("plain", "html")) if hasattr(msg, "get_body") else None

@@ -6,9 +6,11 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from html import unescape
+from typing import TYPE_CHECKING
 
-from bs4 import BeautifulSoup, Comment, Doctype, NavigableString, Tag
-from bs4.element import CData, Declaration, PageElement, ProcessingInstruction
+if TYPE_CHECKING:  # bs4 is imported by html_to_text, so plain-text drafts never pay for importing it
+    from bs4 import Tag
+    from bs4.element import PageElement
 
 _BLOCK = frozenset(
     "address article aside blockquote center dd div dl dt fieldset figcaption figure footer form h1 h2 h3 h4 h5 h6 "
@@ -155,6 +157,9 @@ def _exclusion(tag: Tag) -> str | None:
 
 def html_to_text(source: str) -> TextWithMap:
     """The text a reader sees in an HTML body, with quotes and signatures marked as excluded."""
+    from bs4 import BeautifulSoup, Comment, Doctype, NavigableString, Tag
+    from bs4.element import CData, Declaration, ProcessingInstruction
+
     soup = BeautifulSoup(source, "html.parser")
     builder = _Builder(source)
     line_starts = _line_starts(source)

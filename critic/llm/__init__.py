@@ -2,11 +2,13 @@
 
 Public API (used by the pipeline and the HTTP service): `judge`, `configured`, `counters`, `backend_state`,
 plus `check_prompts` for a start-up check and `reset` for tests. The prompt files are loaded and validated
-when this package is imported, so a broken prompt fails at start-up with an error naming the file.
+when first needed (a critique with no model configured never reads them); `critic.pipeline.warm_up`, which the
+service runs at start, checks them, so a broken prompt fails at start-up with an error naming the file.
 """
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Callable
 from typing import Any
@@ -20,7 +22,20 @@ from critic.llm.prompt_files import PROMPTS_DIR, PromptError, Prompts, load_prom
 from critic.llm.stage import LLMVerdict, Rejudge
 from critic.model import Critique
 
-PROMPTS: Prompts = load_prompts()
+
+class _Prompts:
+    """The shipped prompts, read and checked on first use (importing jsonschema only then)."""
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(_shipped_prompts(), name)
+
+
+@functools.cache
+def _shipped_prompts() -> Prompts:
+    return load_prompts()
+
+
+PROMPTS: Prompts = _Prompts()  # type: ignore[assignment]
 STATUSES = ("off", "ok", "cached", "timeout", "error", "invalid", "unconfigured")
 
 __all__ = [

@@ -7,18 +7,19 @@ Every problem is reported as a `PromptError` that names the file.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
 import string
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import SchemaError
+from typing import TYPE_CHECKING, Any
 
 from critic.model import RUBRICS
+
+if TYPE_CHECKING:  # jsonschema is imported when a schema is checked or an answer validated, not with critic
+    from jsonschema import Draft202012Validator
 
 PROMPTS_DIR = Path(__file__).resolve().parent / "prompts"
 SYSTEM_FILE = "system.md"
@@ -45,7 +46,12 @@ class Prompts:
     schema: dict[str, Any]
     user: string.Template
     version: str
-    validator: Draft202012Validator
+
+    @functools.cached_property
+    def validator(self) -> Draft202012Validator:
+        from jsonschema import Draft202012Validator
+
+        return Draft202012Validator(self.schema)
 
     def system_text(self, adjust_min: int, adjust_max: int, max_findings: int, *, with_schema: bool) -> str:
         text = self.system.substitute(adjust_min=adjust_min, adjust_max=f"+{adjust_max}", max_findings=max_findings)
@@ -85,6 +91,9 @@ def _template(path: Path, text: str, allowed: frozenset[str], required: frozense
 
 
 def _check_schema(path: Path, schema: Any) -> None:
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import SchemaError
+
     if not isinstance(schema, dict):
         raise PromptError(f"prompt file {path}: the schema must be a JSON object")
     try:
@@ -133,4 +142,4 @@ def load_prompts(directory: Path | str = PROMPTS_DIR, template: str = TEMPLATE_F
     user_text = _read(user_path)
     user = _template(user_path, user_text, TEMPLATE_FIELDS, TEMPLATE_FIELDS)
     digest = hashlib.sha256("\0".join((system_text, schema_text, user_text)).encode("utf-8")).hexdigest()[:8]
-    return Prompts(system, schema, user, f"{match.group(1)}-{digest}", Draft202012Validator(schema))
+    return Prompts(system, schema, user, f"{match.group(1)}-{digest}")

@@ -134,7 +134,7 @@ _current_lock = threading.Lock()
 
 def shared_cache() -> SharedCache | None:
     """The shared cache for CRITIC_REDIS_URL (read on every call, like the other LLM settings), or None."""
-    global _current
+    global _current  # noqa: PLW0603 - one Redis client per process, replaced when the URL changes
     url = (os.environ.get(REDIS_ENV) or "").strip()
     if not url:
         return None
@@ -157,7 +157,7 @@ def state(probe: bool = False) -> dict[str, Any]:
 
 def reset() -> None:
     """Forget the client (tests; a changed URL gets a new one anyway)."""
-    global _current
+    global _current  # noqa: PLW0603 - one Redis client per process, replaced when the URL changes
     with _current_lock:
         if _current is not None:
             _current[1].close()

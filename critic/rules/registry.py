@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from critic.analysis.functions import FUNCTIONS
-from critic.analysis.lexicon import load_yaml
-from critic.analysis.matcher import LIVE_MEMO_SIZE, WRAPPED, Item, Matcher, compile_both, gate
+from critic.analysis.lexicon import load_yaml, patterns_loaded
+from critic.analysis.matcher import LIVE_MEMO_SIZE, WRAPPED, Item, Matcher, compiled, gate, prepare_both
 from critic.model import RUBRICS, Severity
 
 KINDS = ("phrase", "code")
@@ -24,20 +24,28 @@ class RuleError(ValueError):
 
 @dataclass(frozen=True)
 class PhrasePattern:
-    """One compiled pattern of a phrase rule, with its replacement template (None: no replacement)."""
+    """One pattern of a phrase rule, with its replacement template (None: no replacement); compiled on first use."""
 
-    regex: re.Pattern[str]
+    source: str
     replace: str | None
     needles: frozenset[str] | None = None
-    wrapped: Item | None = None  # the same pattern with flexible spaces, for hard-wrapped text (see compile_both)
+    # The same pattern with flexible spaces, for hard-wrapped text (see prepare_both), and its needles.
+    wrapped_source: str = ""
+    wrapped_needles: frozenset[str] | None = None
+
+    @property
+    def regex(self) -> re.Pattern[str]:
+        return compiled(self.source)
 
     def variant(self, wrapped: bool) -> Item:
         """(needles, regex) to use on text whose spaces are irregular (`wrapped`) or plain."""
-        return self.wrapped if wrapped and self.wrapped else (self.needles, self.regex)
+        if wrapped and self.wrapped_source:
+            return self.wrapped_needles, compiled(self.wrapped_source)
+        return self.needles, compiled(self.source)
 
     def may_match(self, present: frozenset[str], wrapped: bool = False) -> bool:
         """False only when this pattern cannot match a text holding just the needles `present`."""
-        need = self.variant(wrapped)[0]
+        need = self.wrapped_needles if wrapped and self.wrapped_source else self.needles
         return need is None or not need.isdisjoint(present)
 
 
@@ -76,7 +84,9 @@ class Rule:
     gate: frozenset[str] | None = dataclasses.field(default=None, init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
-        needle_sets = [need for p in self.patterns for need in (p.needles, p.variant(True)[0])]
+        needle_sets = [
+            n for p in self.patterns for n in (p.needles, p.wrapped_needles if p.wrapped_source else p.needles)
+        ]
         object.__setattr__(self, "gate", gate(needle_sets))  # frozen: set once, here
 
     def may_match(self, present: frozenset[str]) -> bool:
@@ -102,8 +112,8 @@ def _patterns(raw: list[Any], default_replace: str | None) -> tuple[PhrasePatter
             if isinstance(item, dict)
             else (item, default_replace)
         )
-        (need, regex), wrapped = compile_both(source)
-        out.append(PhrasePattern(regex, replace, need, wrapped))
+        (need, _), (wrapped_need, wrapped) = prepare_both(source)
+        out.append(PhrasePattern(source, replace, need, wrapped, wrapped_need))
     return tuple(out)
 
 
@@ -167,4 +177,5 @@ def all_rules() -> tuple[Rule, ...]:
     dupes = {i for i in ids if ids.count(i) > 1}
     if dupes:
         raise RuleError(f"duplicate rule ids: {sorted(dupes)}")
+    patterns_loaded()
     return tuple(rules)

@@ -11,7 +11,7 @@ from flask import Blueprint, Flask, Response, current_app, g, json, request
 
 import critic.llm as llm_stage
 from critic.model import Draft
-from critic.pipeline import heuristic_critique
+from critic.pipeline import heuristic_critique, warm_up
 from critic.service import addin_api, api, errors, openapi, security, static
 from critic.service.metrics import Metrics
 
@@ -80,6 +80,7 @@ def _access_log(resp: Response) -> Response:
 def _warm(app: Flask) -> None:
     """Load the rules, lexicon and config now so the first request is not slow (and a bad config fails here)."""
     heuristic_critique(_WARM_DRAFT)
+    warm_up()  # everything loaded now, before `critic serve` forks its workers (which then share it)
     app.config["WARMED"] = True
 
 
