@@ -288,12 +288,38 @@ _SENDER_FUNCTIONS = frozenset({"sender_boast", "generic_claim"})
 _SHORT_LINE = 60
 
 
+_ASKS_OF_THE_READER = frozenset({"slot_ask", "meeting_ask", "action_ask", "reply_ask", "routing"})
+_STATEMENT_OPENER = re.compile(r"^\W*(?:i|i'm|i've|i'd|i'll|we|we're|we've|our|my|it|it's|this|that|there|the)\b", re.I)
+_PERSONAL = re.compile(r"\b(?:i|me|my|we|our|us|you|your)\b", re.I)
+
+
+def _plausible(text: str, functions: tuple[str, ...], language: str) -> tuple[str, ...]:
+    """The functions that fit the sentence's form: an ask is put to the reader; guilt is between people.
+
+    A statement that opens on the writer or the world and never addresses the reader asks for nothing, whatever
+    its words suggest ("38% of Tuesday arrivals come from two carriers"); guilt without a person in it is a fact.
+    """
+    if language != "en":
+        return functions
+    statement = not text.rstrip().endswith("?") and _STATEMENT_OPENER.match(text) and not _SECOND.search(text)
+    out = tuple(
+        f
+        for f in functions
+        if not (f in _ASKS_OF_THE_READER and statement) and not (f == "guilt" and not _PERSONAL.search(text))
+    )
+    return out or ("other",)
+
+
+_SECOND = re.compile(r"\b(?:you|your|yours|you're|you've|you'd|you'll)\b", re.I)
+
+
 def _with_functions(s: Sentence, functions: tuple[str, ...], language: str) -> Sentence:
     """The sentence with what the model says it does, and the roles that follow from it.
 
     English roles come from the lexicon first; the model adds what no listed phrase caught (a paraphrased ask,
     an insight without a figure). Other languages have no lexicon, so the model's functions are their roles.
     """
+    functions = _plausible(s.text, functions, language)
     f = set(functions)
     roles = [r for r in s.roles if r != "other"] if language == "en" else []
     cost, kind = (s.ask_cost, s.ask_kind) if language == "en" else (0.0, "")
