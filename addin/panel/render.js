@@ -75,7 +75,13 @@ export function renderScores(critique) {
       h("span", { class: "oc-rubric-name" }, RUBRIC_LABELS[r] || r),
       h("span", { class: "oc-bar" }, h("span", { class: "oc-bar-fill", style: { width: `${scores[r]}%` } })),
       h("span", { class: "oc-rubric-num" }, String(scores[r]))));
-  return h("div", { class: "oc-scores" }, dial, h("div", { class: "oc-rubrics" }, rows));
+  const notices = (critique.notices || []).map((n) =>
+    h("p", { class: "oc-critique-notice", role: "note", dataset: { kind: n.kind || "" } }, n.message || ""));
+  const confident = critique.confident !== false;
+  const scoresEl = h("div", { class: `oc-scores${confident ? "" : " oc-unsure"}`, dataset: { confident: String(confident) } },
+    dial, h("div", { class: "oc-rubrics" }, rows));
+  // A critique of a language the rules do not cover says so before any number is read.
+  return notices.length ? h("div", { class: "oc-scores-wrap" }, ...notices, scoresEl) : scoresEl;
 }
 
 /** The sentence-role strip: one coloured segment per sentence, titled with its role and text. */

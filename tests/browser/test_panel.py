@@ -124,3 +124,18 @@ def test_inbox_preview_warns_when_pleasantries_spend_it(page: Page, service: str
     page.goto(f"{service}/demo?sample=good")
     expect(page.locator("#panel .oc-inbox-text")).to_contain_text("I read your post about the 18% drop")
     expect(page.locator("#panel .oc-inbox-hint")).to_have_count(0)
+
+
+def test_a_draft_in_an_uncovered_language_shows_a_notice_before_its_scores(page: Page, service: str) -> None:
+    open_demo(page, service)
+    set_draft(
+        page,
+        "Ciao Marco,\n\nho visto il vostro nuovo negozio a Torino e vorrei proporvi una collaborazione per la "
+        "stagione estiva. Avete tempo per una chiamata di trenta minuti giovedì alle dieci?\n\nGrazie,\nLuca",
+    )
+    notice = page.locator("#panel .oc-critique-notice")
+    expect(notice).to_contain_text("'it'")
+    expect(page.locator("#panel .oc-scores")).to_have_attribute("data-confident", "false")
+    set_draft(page, PUSHY)
+    expect(page.locator("#panel .oc-critique-notice")).to_have_count(0)
+    expect(page.locator("#panel .oc-scores")).to_have_attribute("data-confident", "true")
