@@ -180,6 +180,9 @@ def sender_centred(rule: Rule, ctx: Context, sev: Severity) -> list[Finding]:
     reader = [s for s in content if "about_reader" in s.roles]
     share = len(reader) / (len(reader) + len(sender)) if sender else 1.0
     dominated = (len(sender) >= 3 and share < 0.4) or (len(sender) >= 2 and share <= 0.34)
+    # Sentences can mix both; the draft's own references (we, our, I; you, your, their name) tell who it is about.
+    mentions_self, mentions_reader = sum(s.sender for s in content), sum(s.reader for s in content)
+    dominated = dominated or (len(sender) >= 2 and mentions_self >= 6 and mentions_self >= 2.5 * max(mentions_reader, 1))
     if len(content) < 3 or not (dominated or (len(sender) >= 2 and not reader)):
         return []
     worst = max(sender, key=lambda s: (s.sender - s.reader, -s.index))
