@@ -182,7 +182,9 @@ def sender_centred(rule: Rule, ctx: Context, sev: Severity) -> list[Finding]:
     dominated = (len(sender) >= 3 and share < 0.4) or (len(sender) >= 2 and share <= 0.34)
     # Sentences can mix both; the draft's own references (we, our, I; you, your, their name) tell who it is about.
     mentions_self, mentions_reader = sum(s.sender for s in content), sum(s.reader for s in content)
-    dominated = dominated or (len(sender) >= 2 and mentions_self >= 6 and mentions_self >= 2.5 * max(mentions_reader, 1))
+    dominated = dominated or (
+        len(sender) >= 2 and mentions_self >= 6 and mentions_self >= 2.5 * max(mentions_reader, 1)
+    )
     if len(content) < 3 or not (dominated or (len(sender) >= 2 and not reader)):
         return []
     worst = max(sender, key=lambda s: (s.sender - s.reader, -s.index))
@@ -382,3 +384,22 @@ def ignores_reader(rule: Rule, ctx: Context, sev: Severity) -> list[Finding]:
     if not asks or reader_refusal(ctx.doc) is None:
         return []
     return [ctx.at_sentence(rule, sev, asks[0], replacements=("",))]
+
+
+_READER_FUNCTIONS = frozenset({"reader_situation", "reader_reference"})
+
+
+@check("empathy.no_reader_situation")
+def no_reader_situation(rule: Rule, ctx: Context, sev: Severity) -> list[Finding]:
+    content = _topic_sentences(ctx)
+    if not ctx.first_touch or len(content) < 2:
+        return []
+    if any(_READER_FUNCTIONS & set(s.functions) for s in content):
+        return []
+    if _grounded_in_reader([s for s in content if "about_reader" in s.roles]):
+        return []
+    if any("value" in s.roles and s.reader for s in content):
+        return []  # an insight or fix about the reader's own site, store or work is their situation, in their terms
+    if not any(s.reader for s in content):
+        return []  # the reader never appears at all: empathy.reader_absent says that
+    return [ctx.at_sentence(rule, sev, content[0])]
