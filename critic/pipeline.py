@@ -18,6 +18,7 @@ from critic.config import Overrides, find_config, load_file_overrides
 from critic.ingest.document import normalise
 from critic.model import (
     LLM_MODES,
+    RUBRICS,
     Analysis,
     Critique,
     Document,
@@ -44,12 +45,17 @@ def order(f: Finding) -> tuple[int, int, int, str]:
 @functools.cache
 def file_overrides() -> Overrides:
     """Overrides from the config file, read once per process."""
-    return load_file_overrides(find_config(), {r.id for r in all_rules()})
+    return load_file_overrides(find_config(), rule_ids())
 
 
 def request_overrides(raw: Mapping[str, str] | None) -> Overrides:
     """Validate per-request overrides (raises ConfigError naming the bad key)."""
-    return Overrides.parse(raw, {r.id for r in all_rules()})
+    return Overrides.parse(raw, rule_ids())
+
+
+def rule_ids() -> set[str]:
+    """Every id an override may name: the heuristic rules and the LLM's findings (`llm.<rubric>`)."""
+    return {r.id for r in all_rules()} | {f"llm.{rubric}" for rubric in RUBRICS}
 
 
 def _run_rule(rule: Rule, ctx: Context, overrides: Overrides) -> list[Finding]:

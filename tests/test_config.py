@@ -51,3 +51,15 @@ def test_per_request_rules_change_the_critique() -> None:
     assert not any(f.rubric == "rapport" for f in quiet.findings)
     assert all(f.severity is Severity.SUGGESTION for f in quiet.findings if f.rubric == "imposition")
     assert quiet.scores.rubric["rapport"] == 100 and not quiet.scores.flagged["imposition"]
+
+
+def test_the_llms_findings_can_be_turned_off_or_relevelled_by_id() -> None:
+    from critic.config import Overrides
+    from critic.llm.merge import rubric_level
+    from critic.model import Severity
+    from critic.pipeline import request_overrides
+
+    assert rubric_level(request_overrides({"llm.rapport": "off"}), "rapport", Severity.WARNING) is None
+    assert rubric_level(request_overrides({"llm": "suggestion"}), "clarity", Severity.ERROR) == Severity.SUGGESTION
+    assert rubric_level(request_overrides({"rapport": "off"}), "rapport", Severity.WARNING) is None
+    assert rubric_level(Overrides(), "empathy", Severity.WARNING) == Severity.WARNING

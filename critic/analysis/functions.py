@@ -108,7 +108,8 @@ def _normal(token: str) -> str:
     return _DIGIT.sub("0", low)
 
 
-def featurize(text: str) -> list[str]:
+@functools.lru_cache(maxsize=8192)  # a writer re-checks a draft as they type: most sentences come back unchanged
+def featurize(text: str) -> tuple[str, ...]:
     """The features of one sentence (the same function serves training and inference)."""
     tokens = [_normal(t) for t in _TOKEN.findall(text)]
     feats: list[str] = []
@@ -116,7 +117,7 @@ def featurize(text: str) -> list[str]:
         feats.extend(_word_features(t))
     feats.extend(f"b:{a}_{b}" for a, b in zip(tokens, tokens[1:], strict=False))
     feats.extend(_shape(text, tokens))
-    return feats
+    return tuple(feats)
 
 
 @dataclass(frozen=True)
@@ -131,31 +132,38 @@ class SentenceModel:
 
     def probabilities(self, texts: Sequence[str]) -> np.ndarray:
         """(sentences, functions) probabilities that each sentence does each function."""
+        n = len(self.labels)
         if not texts:
-            return np.zeros((0, len(self.labels)))
-        rows = []
+            return np.zeros((0, n), np.float32)
+        index, rows, starts = self.index, [], []
         for text in texts:
-            idx = [i for f in featurize(text) if (i := self.index.get(f)) is not None]
-            rows.append(
-                self.weights[idx].sum(axis=0, dtype=np.float32) if idx else np.zeros(len(self.labels), np.float32)
-            )
-        logits = np.vstack(rows) + self.bias
+            starts.append(len(rows))
+            rows.extend(i for f in featurize(text) if (i := index.get(f)) is not None)
+        logits = np.zeros((len(texts), n), np.float32)
+        if rows:
+            # One gather and one segmented sum for the whole draft: numpy's per-call cost, not per sentence.
+            gathered = self.weights[np.asarray(rows, np.intp)]
+            bounds = np.asarray(starts, np.intp)
+            filled = bounds < len(rows)
+            sums = np.add.reduceat(gathered, np.minimum(bounds, len(rows) - 1), axis=0)
+            empty = np.diff(np.append(bounds, len(rows))) == 0
+            logits[filled & ~empty] = sums[filled & ~empty]
+        logits += self.bias
         return 1.0 / (1.0 + np.exp(-np.clip(logits, -30, 30)))
 
     def label(self, texts: Sequence[str]) -> list[dict[str, float]]:
         """For each sentence, the functions it is judged to do, with their probabilities (most likely first)."""
+        probs = self.probabilities(texts)
+        chosen = probs >= np.maximum(self.thresholds, CONFIDENT)
+        other = self.labels.index("other")
         out = []
-        for row in self.probabilities(texts):
-            chosen = {
-                self.labels[i]: round(float(p), 3) for i, p in enumerate(row) if p >= max(self.thresholds[i], CONFIDENT)
-            }
-            if not chosen:
-                best = int(row.argmax())
-                chosen = (
-                    {"other": round(float(row[self.labels.index("other")]), 3)} if self.labels[best] != "other" else {}
-                )
-                chosen = chosen or {"other": round(float(row[best]), 3)}
-            out.append(dict(sorted(chosen.items(), key=lambda kv: -kv[1])))
+        for row, picks in zip(probs, chosen, strict=True):
+            hits = np.flatnonzero(picks)
+            if not len(hits):
+                out.append({"other": round(float(row[other]), 3)})
+                continue
+            order = hits[np.argsort(-row[hits])]
+            out.append({self.labels[i]: round(float(row[i]), 3) for i in order})
         return out
 
 

@@ -38,8 +38,12 @@ def llm_rule(rubric: str) -> str:
 def rubric_level(overrides: Overrides, rubric: str, severity: Severity) -> Severity | None:
     """The severity an LLM finding of `rubric` gets under the writer's overrides (None: the rubric is off).
 
-    Override keys are rule ids or prefixes; a rubric-wide key (`rapport=off`) applies to the model's findings too.
+    Override keys are rule ids or prefixes: the model's own id (`llm.rapport`, or `llm` for all of them) wins;
+    otherwise a rubric-wide key (`rapport=off`) applies to the model's findings too.
     """
+    own = llm_rule(rubric)
+    if any(own == key or own.startswith(key + ".") for key, _ in overrides.levels):
+        return overrides.level(own, severity)
     return overrides.level(f"{rubric}.llm", severity)
 
 
