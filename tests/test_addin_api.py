@@ -43,7 +43,7 @@ def test_rules_endpoint_lists_titles_without_changing_findings(client) -> None:
     by_id = {r["id"]: r for r in rules}
     assert by_id["rapport.pleasantry"]["title"] == "Generic pleasantry"
     assert {r.id for r in all_rules()} <= set(by_id)
-    assert by_id["llm.empathy"]["configurable"] is False
+    assert by_id["llm.empathy"]["configurable"] is True  # rules: {"llm.empathy": "off"} is accepted
     for r in rules:
         assert set(r) == {"id", "title", "rubric", "severity", "message", "why", "configurable"}
     finding = client.post("/v1/critique", json={"body": "Hope this finds you well!", "llm": "off"}).get_json()[

@@ -60,7 +60,7 @@ def catalogue() -> tuple[dict[str, Any], ...]:
         }
         for r in all_rules()
     ]
-    # The model's findings carry rule `llm.<rubric>`; they are listed for their titles but cannot be re-levelled.
+    # The model's findings carry rule `llm.<rubric>`: listed for their titles; they can be re-levelled by that id.
     rules += [
         {
             "id": f"llm.{rubric}",
@@ -69,7 +69,7 @@ def catalogue() -> tuple[dict[str, Any], ...]:
             "severity": "warning",
             "message": "",
             "why": "",
-            "configurable": False,
+            "configurable": True,
         }
         for rubric in LLM_RUBRICS
     ]
