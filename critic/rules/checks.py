@@ -270,11 +270,16 @@ def long_sentence(rule: Rule, ctx: Context, sev: Severity) -> list[Finding]:
 def wall_of_text(rule: Rule, ctx: Context, sev: Severity) -> list[Finding]:
     p = rule.params
     out = []
+    # One pass over the sentences, not one per paragraph: a 1 MB draft has thousands of both.
+    words_in: dict[int, int] = {}
+    sentences_in: dict[int, int] = {}
+    for s in ctx.analysis.sentences:
+        words_in[s.paragraph] = words_in.get(s.paragraph, 0) + s.words
+        sentences_in[s.paragraph] = sentences_in.get(s.paragraph, 0) + 1
     for index, (start, end) in enumerate(ctx.analysis.paragraphs):
-        sentences = [s for s in ctx.analysis.sentences if s.paragraph == index]
-        words = sum(s.words for s in sentences)
-        if words > p["warn_over_words"] or len(sentences) > p["warn_over_sentences"]:
-            msg = f"One paragraph of {words} words and {len(sentences)} sentences: break it into short paragraphs."
+        words, count = words_in.get(index, 0), sentences_in.get(index, 0)
+        if words > p["warn_over_words"] or count > p["warn_over_sentences"]:
+            msg = f"One paragraph of {words} words and {count} sentences: break it into short paragraphs."
             out.append(ctx.finding(rule, sev, start, end, message=msg))
     return out[:3]
 
