@@ -290,6 +290,7 @@ _SHORT_LINE = 60
 
 _ASKS_OF_THE_READER = frozenset({"slot_ask", "meeting_ask", "action_ask", "reply_ask", "routing"})
 _STATEMENT_OPENER = re.compile(r"^\W*(?:i|i'm|i've|i'd|i'll|we|we're|we've|our|my|it|it's|this|that|there|the)\b", re.I)
+_SECOND = re.compile(r"\b(?:you|your|yours|you're|you've|you'd|you'll)\b", re.I)
 _PERSONAL = re.compile(r"\b(?:i|me|my|we|our|us|you|your)\b", re.I)
 
 
@@ -308,9 +309,6 @@ def _plausible(text: str, functions: tuple[str, ...], language: str) -> tuple[st
         if not (f in _ASKS_OF_THE_READER and statement) and not (f == "guilt" and not _PERSONAL.search(text))
     )
     return out or ("other",)
-
-
-_SECOND = re.compile(r"\b(?:you|your|yours|you're|you've|you'd|you'll)\b", re.I)
 
 
 def _with_functions(s: Sentence, functions: tuple[str, ...], language: str) -> Sentence:
