@@ -54,3 +54,31 @@ def test_bad_example_fires(rule_id: str, example: str | dict[str, str]) -> None:
 )
 def test_good_example_is_quiet(rule_id: str, example: str | dict[str, str]) -> None:
     assert not _fired(rule_id, example), f"{rule_id} fired on its good example: {example!r}"
+
+
+@pytest.mark.parametrize(
+    ("change", "named"),
+    [
+        ({"patern": ["x"]}, "patern"),  # a misspelt key
+        ({"scope": "everywhere"}, "scope"),  # an unknown scope
+        ({"severity": "fatal"}, "severity"),
+        ({"examples": {"bad": ["x"]}}, "good"),  # a rule without good examples
+        ({"functions": ["shouting"]}, "functions"),  # not a sentence function
+    ],
+)
+def test_a_malformed_rule_entry_fails_at_load_naming_the_key(change: dict, named: str) -> None:
+    from critic.rules.registry import RuleError, _rule
+
+    entry = {
+        "id": "rapport.example",
+        "title": "Example",
+        "kind": "phrase",
+        "severity": "warning",
+        "message": "m",
+        "why": "w",
+        "patterns": ["\\bexample\\b"],
+        "examples": {"bad": ["an example"], "good": ["nothing"]},
+        **change,
+    }
+    with pytest.raises(RuleError, match=named):
+        _rule(entry, "rapport.yaml")

@@ -40,6 +40,11 @@ def _read(name: str) -> str:
         return fh.read()
 
 
+def data_text(name: str) -> str:
+    """The text of a data file shipped in critic/rules/data."""
+    return _read(name)
+
+
 def _parse(text: str) -> Any:
     import yaml  # only when a file is not in the cache
 

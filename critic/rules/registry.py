@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import hashlib
 import re
 from dataclasses import dataclass
 from typing import Any
 
+from critic.analysis import cache
 from critic.analysis.functions import FUNCTIONS
-from critic.analysis.lexicon import load_yaml, patterns_loaded
+from critic.analysis.lexicon import data_text, load_yaml, patterns_loaded
 from critic.analysis.matcher import LIVE_MEMO_SIZE, WRAPPED, Item, Matcher, compiled, gate, prepare_both
 from critic.model import RUBRICS, Severity
 
@@ -124,9 +126,13 @@ def _functions(names: Any) -> tuple[str, ...]:
     return tuple(names)
 
 
-def _rule(entry: dict[str, Any], source: str) -> Rule:
-    rid = entry.get("id", "?")
+def _rule(entry: dict[str, Any], source: str, checked: bool = False) -> Rule:
+    rid = entry.get("id", "?") if isinstance(entry, dict) else "?"
     try:
+        if not checked:
+            from critic.rules.schema import check_entry  # pydantic: imported only when the files need checking
+
+            check_entry(entry)  # unknown keys and values fail here, before anything is compiled
         if not _ID.match(rid):
             raise RuleError("ids are dotted lowercase: rubric.name")
         rubric = rid.split(".")[0]
@@ -171,11 +177,17 @@ def _rule(entry: dict[str, Any], source: str) -> Rule:
 def all_rules() -> tuple[Rule, ...]:
     """Every rule, in file order; loaded and validated once per process."""
     rules: list[Rule] = []
+    # The schema check (pydantic) runs once per version of the rule files on this machine: a short process that
+    # loads the same files again skips it (and pydantic's import).
+    key = hashlib.sha256("".join(data_text(name) for name in RULE_FILES).encode("utf-8")).hexdigest()
+    checked = cache.load("rules-checked", key) == b"ok"
     for name in RULE_FILES:
-        rules.extend(_rule(entry, name) for entry in load_yaml(name))
+        rules.extend(_rule(entry, name, checked) for entry in load_yaml(name))
     ids = [r.id for r in rules]
     dupes = {i for i in ids if ids.count(i) > 1}
     if dupes:
         raise RuleError(f"duplicate rule ids: {sorted(dupes)}")
     patterns_loaded()
+    if not checked:
+        cache.store("rules-checked", key, b"ok")
     return tuple(rules)

@@ -1,0 +1,65 @@
+"""The shape of a rule file entry: a misspelt key, an unknown kind, scope or severity fails when the rules load."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Example = str | dict[Literal["subject", "body"], str]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class PatternSpec(_Strict):
+    """A pattern with its own replacement (a plain string pattern uses the rule's `replace`)."""
+
+    pattern: str
+    replace: str | None = None
+
+
+class ExamplesSpec(_Strict):
+    """Drafts the rule must flag (`bad`) and must leave alone (`good`); tests/test_rule_examples.py runs them."""
+
+    bad: list[Example] = Field(min_length=1)
+    good: list[Example] = Field(min_length=1)
+
+
+class RuleSpec(_Strict):
+    """One entry of critic/rules/data/<rubric>.yaml."""
+
+    id: str = Field(pattern=r"^[a-z_]+\.[a-z_]+$")
+    title: str = Field(min_length=1)
+    kind: Literal["phrase", "code"]
+    severity: Literal["suggestion", "warning", "error"]
+    message: str = Field(min_length=1)
+    why: str = Field(min_length=1)
+    examples: ExamplesSpec
+    field: Literal["body", "subject"] = "body"
+    span: Literal["match", "sentence"] = "match"
+    scope: Literal["all", "first"] = "all"
+    patterns: list[str | PatternSpec] = []
+    replace: str | None = None
+    unless: list[str] = []
+    unless_role: Literal["reader_focus", "specific_connection"] | None = None
+    first_touch: bool = False
+    first_sentence: bool = False
+    params: dict[str, int | float | str] = {}
+    terms: list[str] = []
+    functions: list[str] = []
+    languages: list[str] = ["en"]
+
+
+def check_entry(entry: object) -> RuleSpec:
+    """The entry as a RuleSpec; raises ValueError naming each bad key in words a rule author understands."""
+    from pydantic import ValidationError
+
+    try:
+        return RuleSpec.model_validate(entry)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc']) or '(entry)'}: {e['msg']}" for e in exc.errors(include_url=False)
+        )
+        raise ValueError(problems) from None
