@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,7 +26,7 @@ class Overrides:
     levels: tuple[tuple[str, Severity | None], ...] = ()
 
     @classmethod
-    def parse(cls, raw: Mapping[str, str] | None, known: set[str] | None = None) -> Overrides:
+    def parse(cls, raw: Mapping[str, str] | None, known: Collection[str] | None = None) -> Overrides:
         if not raw:
             return cls()
         if not isinstance(raw, Mapping):
@@ -73,7 +73,7 @@ def find_config(start: Path | None = None) -> Path | None:
     return candidate if candidate.is_file() else None
 
 
-def load_file_overrides(path: Path | None, known: set[str]) -> Overrides:
+def load_file_overrides(path: Path | None, known: Collection[str]) -> Overrides:
     """Overrides from the `[rules]` table of a TOML config file."""
     if path is None:
         return Overrides()

@@ -53,9 +53,10 @@ def request_overrides(raw: Mapping[str, str] | None) -> Overrides:
     return Overrides.parse(raw, rule_ids())
 
 
-def rule_ids() -> set[str]:
-    """Every id an override may name: the heuristic rules and the LLM's findings (`llm.<rubric>`)."""
-    return {r.id for r in all_rules()} | {f"llm.{rubric}" for rubric in RUBRICS}
+@functools.cache
+def rule_ids() -> frozenset[str]:
+    """Every id an override may name: the heuristic rules and the LLM's findings (`llm.<rubric>`); built once."""
+    return frozenset({r.id for r in all_rules()} | {f"llm.{rubric}" for rubric in RUBRICS})
 
 
 def _run_rule(rule: Rule, ctx: Context, overrides: Overrides) -> list[Finding]:

@@ -5,12 +5,11 @@ from __future__ import annotations
 import json
 import re
 import subprocess
-import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from tools import require_tool
+from tools import require_tool, run_critic
 
 ROOT = Path(__file__).resolve().parents[1]
 ADDIN = ROOT / "addin"
@@ -72,14 +71,7 @@ GENERATED_URL = "https://critic.example.com"
 def generated(tmp_path_factory) -> Path:
     """The packages `critic addin manifest --url https://critic.example.com` writes (through the real command)."""
     out = tmp_path_factory.mktemp("addin-out")
-    proc = subprocess.run(
-        [sys.executable, "-m", "critic", "addin", "manifest", "--url", GENERATED_URL, "--out", str(out)],
-        capture_output=True,
-        check=False,
-        text=True,
-        timeout=60,
-        cwd=ROOT,
-    )
+    proc = run_critic("addin", "manifest", "--url", GENERATED_URL, "--out", str(out))
     assert proc.returncode == 0, proc.stderr
     return out
 
@@ -206,14 +198,7 @@ def test_generated_gmail_extension_reaches_only_the_service(generated: Path) -> 
     "url", ["http://critic.example.com", "https://user:pw@critic.example.com", "ftp://x", "https://x/?a=1"]
 )
 def test_manifest_command_refuses_urls_outlook_cannot_use(url: str, tmp_path: Path) -> None:
-    proc = subprocess.run(
-        [sys.executable, "-m", "critic", "addin", "manifest", "--url", url, "--out", str(tmp_path)],
-        capture_output=True,
-        check=False,
-        text=True,
-        timeout=60,
-        cwd=ROOT,
-    )
+    proc = run_critic("addin", "manifest", "--url", url, "--out", str(tmp_path))
     assert proc.returncode == 2 and proc.stderr.startswith("critic: "), proc.stderr
 
 

@@ -12,6 +12,8 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+from tools import run_critic
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -22,14 +24,7 @@ def _free_port() -> int:
 
 
 def test_serve_answers_https_with_a_generated_certificate(tmp_path: Path) -> None:
-    made = subprocess.run(
-        [sys.executable, "-m", "critic", "tls", "dev-cert", "--out", str(tmp_path)],
-        capture_output=True,
-        check=False,
-        text=True,
-        timeout=60,
-        cwd=ROOT,
-    )
+    made = run_critic("tls", "dev-cert", "--out", str(tmp_path))
     assert made.returncode == 0, made.stderr
     assert (tmp_path / "localhost.key").stat().st_mode & 0o077 == 0  # the private key is the owner's only
     port = _free_port()
@@ -86,30 +81,7 @@ def test_serve_answers_https_with_a_generated_certificate(tmp_path: Path) -> Non
 
 
 def test_serve_refuses_half_a_tls_configuration(tmp_path: Path) -> None:
-    proc = subprocess.run(
-        [sys.executable, "-m", "critic", "serve", "--tls-cert", str(tmp_path / "x.crt")],
-        capture_output=True,
-        check=False,
-        text=True,
-        timeout=30,
-        cwd=ROOT,
-    )
+    proc = run_critic("serve", "--tls-cert", str(tmp_path / "x.crt"), timeout=30)
     assert proc.returncode == 2 and "go together" in proc.stderr
-    proc = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "critic",
-            "serve",
-            "--tls-cert",
-            str(tmp_path / "x.crt"),
-            "--tls-key",
-            str(tmp_path / "x.key"),
-        ],
-        capture_output=True,
-        check=False,
-        text=True,
-        timeout=30,
-        cwd=ROOT,
-    )
+    proc = run_critic("serve", "--tls-cert", str(tmp_path / "x.crt"), "--tls-key", str(tmp_path / "x.key"), timeout=30)
     assert proc.returncode == 2 and "no such file" in proc.stderr

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -52,3 +54,10 @@ def require_tool(name: str) -> str:
     if in_ci():
         pytest.fail(f"CI=true but {reason}", pytrace=False)
     pytest.skip(reason, allow_module_level=True)
+
+
+def run_critic(*args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+    """`python -m critic ARGS...` as a user runs it, from the repository root; output captured as text."""
+    return subprocess.run(
+        [sys.executable, "-m", "critic", *args], capture_output=True, check=False, text=True, timeout=timeout, cwd=ROOT
+    )
