@@ -50,3 +50,22 @@ def test_training_is_reproducible(tmp_path: Path) -> None:
     assert report["sentences"] == len(rows)
     assert first.read_bytes() == second.read_bytes()
     assert sentence_model(str(first)).label(["Hi Dana,"])
+
+
+def test_inference_sums_the_same_weights_training_fits() -> None:
+    """Inference adds cached per-word sums; the result must equal the plain sum over featurize's features."""
+    import numpy as np
+
+    model = sentence_model()
+    texts = [
+        "Hi Priya,",
+        "Could you spare 20 minutes on Thursday at 2pm?",
+        "We cut costs 38% at Acme — see https://x.io",
+    ]
+    expected = []
+    for text in texts:
+        rows = [model.index[f] for f in featurize(text) if f in model.index]
+        expected.append(model.weights[rows].astype(np.float64).sum(axis=0) + model.bias)
+    got = model.probabilities(texts)
+    assert np.allclose(got, 1 / (1 + np.exp(-np.array(expected))), atol=1e-5)
+    assert np.array_equal(model.probabilities(texts), got), "a cached sentence must give the same answer"

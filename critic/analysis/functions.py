@@ -8,10 +8,11 @@ training/sentences/ and writes the weights to critic/analysis/data/functions.npz
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -28,6 +29,8 @@ CHAR_SIZES = (3, 4, 5)
 # alone must be one a writer would agree with, so precision comes before recall here.
 # 0.9 was chosen on the dev set (warnings per good draft 0.67 at 0.5, 0.38 at 0.9, F1 rising throughout).
 CONFIDENT = 0.9
+# Bound on each per-process cache of summed weights (per word, per sentence): a few MB at most.
+CACHE_ENTRIES = 20000
 
 _TOKEN = re.compile(
     r"https?://\S+|www\.\S+|[\w.+-]+@[\w-]+\.[\w.]+|[$€£¥]\s?\d[\d,.]*[kKmM]?|\d[\d,.:]*\w*|[^\W\d_]+(?:['’][^\W\d_]+)?|[?!]"
@@ -69,8 +72,8 @@ def _shape(text: str, tokens: list[str]) -> list[str]:
         if len(tokens) > 1:
             out.append(f"first2:{tokens[0]}_{tokens[1]}")
         out.append(f"last:{tokens[-1]}")
-    letters = [c for c in text if c.isalpha()]
-    if len(letters) > 8 and sum(c.isupper() for c in letters) / len(letters) > 0.7:
+    upper = sum(map(str.isupper, text))
+    if upper > 6 and (letters := sum(map(str.isalpha, text))) > 8 and upper / letters > 0.7:
         out.append("shape:caps")
     first = sum(t in _FIRST_PERSON for t in tokens)
     second = sum(t in _SECOND_PERSON for t in tokens)
@@ -98,6 +101,7 @@ def _word_features(token: str) -> tuple[str, ...]:
     return (f"w:{token}", *grams)
 
 
+@functools.lru_cache(maxsize=65536)
 def _normal(token: str) -> str:
     low = token.lower().replace("’", "'")
     if low.startswith(("http", "www.")):
@@ -109,15 +113,22 @@ def _normal(token: str) -> str:
     return _DIGIT.sub("0", low)
 
 
-@functools.lru_cache(maxsize=8192)  # a writer re-checks a draft as they type: most sentences come back unchanged
+def _tokens(text: str) -> list[str]:
+    return [_normal(t) for t in _TOKEN.findall(text)]
+
+
+def _sentence_features(text: str, tokens: list[str]) -> list[str]:
+    """The features that depend on more than one word: word pairs and the sentence's shape."""
+    return [*(f"b:{a}_{b}" for a, b in zip(tokens, tokens[1:], strict=False)), *_shape(text, tokens)]
+
+
 def featurize(text: str) -> tuple[str, ...]:
-    """The features of one sentence (the same function serves training and inference)."""
-    tokens = [_normal(t) for t in _TOKEN.findall(text)]
+    """The features of one sentence, as training sees them (inference sums the same weights per word)."""
+    tokens = _tokens(text)
     feats: list[str] = []
     for t in tokens:
         feats.extend(_word_features(t))
-    feats.extend(f"b:{a}_{b}" for a, b in zip(tokens, tokens[1:], strict=False))
-    feats.extend(_shape(text, tokens))
+    feats.extend(_sentence_features(text, tokens))
     return tuple(feats)
 
 
@@ -130,27 +141,45 @@ class SentenceModel:
     bias: np.ndarray  # (functions,)
     thresholds: np.ndarray  # (functions,)
     labels: tuple[str, ...]
+    _words: dict[str, np.ndarray] = field(default_factory=dict, repr=False, compare=False)
+    _sentences: dict[str, np.ndarray] = field(default_factory=dict, repr=False, compare=False)
 
     def probabilities(self, texts: Sequence[str]) -> np.ndarray:
         """(sentences, functions) probabilities that each sentence does each function."""
-        n = len(self.labels)
         if not texts:
-            return np.zeros((0, n), np.float32)
-        index, rows, starts = self.index, [], []
-        for text in texts:
-            starts.append(len(rows))
-            rows.extend(i for f in featurize(text) if (i := index.get(f)) is not None)
-        logits = np.zeros((len(texts), n), np.float32)
-        if rows:
-            # One gather and one segmented sum for the whole draft: numpy's per-call cost, not per sentence.
-            gathered = self.weights[np.asarray(rows, np.intp)]
-            bounds = np.asarray(starts, np.intp)
-            filled = bounds < len(rows)
-            sums = np.add.reduceat(gathered, np.minimum(bounds, len(rows) - 1), axis=0)
-            empty = np.diff(np.append(bounds, len(rows))) == 0
-            logits[filled & ~empty] = sums[filled & ~empty]
-        logits += self.bias
+            return np.zeros((0, len(self.labels)), np.float32)
+        logits = np.stack([self._logits(text) for text in texts])
         return 1.0 / (1.0 + np.exp(-np.clip(logits, -30, 30)))
+
+    def _logits(self, text: str) -> np.ndarray:
+        # A writer re-checks a draft as they type: most sentences come back unchanged.
+        cached = self._sentences.get(text)
+        if cached is None:
+            tokens = _tokens(text)
+            parts = [self._word_weights(t) for t in tokens]
+            rows = [i for f in _sentence_features(text, tokens) if (i := self.index.get(f)) is not None]
+            if rows:
+                parts.append(self.weights[np.asarray(rows, np.intp)].sum(axis=0))
+            cached = (np.sum(parts, axis=0) if parts else np.zeros_like(self.bias)) + self.bias
+            self._remember(self._sentences, text, cached)
+        return cached
+
+    def _word_weights(self, token: str) -> np.ndarray:
+        """The summed weights of one word's features (the word and its character n-grams), computed once per word."""
+        cached = self._words.get(token)
+        if cached is None:
+            rows = [i for f in _word_features(token) if (i := self.index.get(f)) is not None]
+            cached = self.weights[np.asarray(rows, np.intp)].sum(axis=0) if rows else np.zeros_like(self.bias)
+            self._remember(self._words, token, cached)
+        return cached
+
+    @staticmethod
+    def _remember(cache: dict[str, np.ndarray], key: str, value: np.ndarray) -> None:
+        if len(cache) >= CACHE_ENTRIES:
+            # Oldest first (dicts keep insertion order); another thread may be evicting at the same moment.
+            with contextlib.suppress(StopIteration, RuntimeError):
+                cache.pop(next(iter(cache)), None)
+        cache[key] = value
 
     def label(self, texts: Sequence[str]) -> list[dict[str, float]]:
         """For each sentence, the functions it is judged to do, with their probabilities (most likely first)."""
