@@ -36,6 +36,11 @@ def test_broken_html_still_parses() -> None:
     assert "Sam" in doc.body and "checkout" in doc.body
 
 
+def test_an_unclosed_head_does_not_hide_the_body() -> None:
+    html = '<html><head><title>Offer</title><meta charset="utf-8"><div>Ship anything, anywhere.</div></html>'
+    assert normalise(Draft(body=html, format="html")).body == "Ship anything, anywhere."
+
+
 def test_gmail_quote_and_signature_are_excluded_not_lost() -> None:
     html = (
         "<div>Thanks for the reply. Here is the fix.</div>"

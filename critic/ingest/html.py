@@ -17,7 +17,9 @@ _BLOCK = frozenset(
     "header hr li main nav ol section table tbody thead tfoot tr ul".split()
 )
 _PARAGRAPH = frozenset({"p", "h1", "h2", "h3", "h4", "h5", "h6", "table", "blockquote", "ul", "ol"})
-_INVISIBLE = frozenset({"script", "style", "head", "title", "template", "noscript", "meta", "link", "object", "svg"})
+# Not "head": html.parser leaves an unclosed <head> around the whole body, where a browser would close it at
+# the first visible element; its metadata children are invisible on their own.
+_INVISIBLE = frozenset({"script", "style", "title", "base", "template", "noscript", "meta", "link", "object", "svg"})
 _CELL = frozenset({"td", "th"})
 
 # Where mail clients put the quoted thread and the signature in the HTML they send.
