@@ -31,6 +31,7 @@ from critic.model import (
 )
 from critic.rules.checks import CHECKS, budget
 from critic.rules.context import Context
+from critic.rules.metrics import run_metric_rule
 from critic.rules.phrases import run_phrase_rule
 from critic.rules.registry import Rule, all_rules
 from critic.rules.thread import is_first_touch
@@ -63,7 +64,12 @@ def _run_rule(rule: Rule, ctx: Context, overrides: Overrides) -> list[Finding]:
     level = overrides.level(rule.id, rule.severity)
     if level is None:
         return []
-    found = run_phrase_rule(rule, ctx, level) if rule.kind == "phrase" else CHECKS[rule.id](rule, ctx, level)
+    if rule.kind == "phrase":
+        found = run_phrase_rule(rule, ctx, level)
+    elif rule.kind == "metric":
+        found = run_metric_rule(rule, ctx, level)
+    else:
+        found = CHECKS[rule.id](rule, ctx, level)
     if level != rule.severity:
         # An explicit re-levelling is exact: checks that escalate by degree must not override the writer's choice.
         found = [dataclasses.replace(f, severity=level) for f in found]
@@ -123,7 +129,7 @@ def heuristic_critique(
     ctx = Context(doc, analysis, first_touch)
     findings: list[Finding] = []
     for rule in all_rules():
-        if rule.kind == "code" and not ctx.judges(rule):
+        if rule.kind != "phrase" and not ctx.judges(rule):
             continue  # a check built on English word lists says nothing about another language
         findings.extend(f for f in _run_rule(rule, ctx, overrides) if not _overlaps_placeholder(f, doc))
     ordered = tuple(sorted(findings, key=order))

@@ -7,6 +7,7 @@ import pytest
 from critic.model import Draft
 from critic.pipeline import heuristic_critique
 from critic.rules.checks import CHECKS
+from critic.rules.metrics import MEASURES
 from critic.rules.registry import all_rules
 
 RULES = all_rules()
@@ -30,8 +31,22 @@ def test_every_rule_has_examples_and_an_implementation() -> None:
         assert rule.message and rule.why, rule.id
         if rule.kind == "code":
             assert rule.id in CHECKS, f"{rule.id} is declared as code but has no check"
+        elif rule.kind == "metric":
+            assert rule.measure in MEASURES, f"{rule.id} names an unknown measure {rule.measure!r}"
         else:
             assert rule.patterns, f"{rule.id} is a phrase rule without patterns"
+
+
+@pytest.mark.parametrize("rule", [r for r in RULES if r.kind == "metric"], ids=lambda r: r.id)
+def test_metric_messages_quote_the_threshold_they_test(rule) -> None:
+    """A metric rule's message is filled from the numbers it tested: the value and the level it passed."""
+    assert "{limit" in rule.message, f"{rule.id}: the message should say which threshold was passed"
+    for example in rule.examples_bad:
+        for f in heuristic_critique(_draft(example)).findings:
+            if f.rule == rule.id:
+                limit = rule.levels[f.severity.label]
+                assert f"{limit:.0f}" in f.message, (rule.id, f.message)
+                assert "{" not in f.message, (rule.id, f.message)
 
 
 def test_no_check_without_a_declared_rule() -> None:
@@ -64,6 +79,10 @@ def test_good_example_is_quiet(rule_id: str, example: str | dict[str, str]) -> N
         ({"severity": "fatal"}, "severity"),
         ({"examples": {"bad": ["x"]}}, "good"),  # a rule without good examples
         ({"functions": ["shouting"]}, "functions"),  # not a sentence function
+        ({"kind": "metric", "measure": "draft_words"}, "measure and its levels"),  # a metric without levels
+        ({"kind": "metric", "measure": "draft_words", "levels": {"error": 400}}, "own severity"),
+        ({"levels": {"warning": 3}}, "measure and its levels"),  # levels on a phrase rule
+        ({"kind": "metric", "measure": "m", "levels": {"fatal": 3}}, "levels"),
     ],
 )
 def test_a_malformed_rule_entry_fails_at_load_naming_the_key(change: dict, named: str) -> None:

@@ -7,7 +7,6 @@ from collections.abc import Callable
 
 from critic.analysis.lexicon import lexicon, load_yaml
 from critic.analysis.matcher import trie
-from critic.analysis.readability import reading_grade
 from critic.analysis.sentences import WORD
 from critic.model import Finding, Sentence, Severity
 from critic.rules.context import Context
@@ -217,83 +216,6 @@ def reader_absent(rule: Rule, ctx: Context, sev: Severity) -> list[Finding]:
     return [ctx.at_sentence(rule, sev, content[0])]
 
 
-def _prose_words(ctx: Context) -> list[Sentence]:
-    return ctx.content_sentences()
-
-
-@check("clarity.length")
-def length(rule: Rule, ctx: Context, sev: Severity) -> list[Finding]:
-    p = rule.params
-    sentences = _prose_words(ctx)
-    total = sum(s.words for s in sentences)
-    if total <= p["suggest_over"]:
-        return []
-    level = Severity.ERROR if total > p["error_over"] else sev if total > p["warn_over"] else Severity.SUGGESTION
-    level = min(level, sev) if sev < Severity.WARNING else level
-    running, target = 0, sentences[-1]
-    for s in sentences:
-        running += s.words
-        if running > p["suggest_over"]:
-            target = s
-            break
-    msg = f"{total} words: replies fall off past about 125; aim for under 125, and under 100 for a first touch."
-    return [ctx.at_sentence(rule, level, target, message=msg)]
-
-
-@check("clarity.reading_grade")
-def grade(rule: Rule, ctx: Context, sev: Severity) -> list[Finding]:
-    p = rule.params
-    sentences = _prose_words(ctx)
-    if sum(s.words for s in sentences) < p["min_words"]:
-        return []
-    value = float(ctx.analysis.stats.get("reading_grade") or 0.0)
-    if value <= p["suggest_over"]:
-        return []
-    level = Severity.WARNING if value > p["warn_over"] and sev >= Severity.SUGGESTION else sev
-    hardest = max(sentences, key=lambda s: (reading_grade(s.text) if s.words >= 8 else 0.0, s.words))
-    msg = f"Reading grade {value:.0f}: aim for grade 5 or below. The hardest sentence is marked."
-    return [ctx.at_sentence(rule, level, hardest, message=msg)]
-
-
-@check("clarity.long_sentence")
-def long_sentence(rule: Rule, ctx: Context, sev: Severity) -> list[Finding]:
-    p = rule.params
-    out = []
-    for s in ctx.content_sentences():
-        if s.words > p["suggest_over"]:
-            level = Severity.WARNING if s.words > p["warn_over"] else sev
-            out.append(ctx.at_sentence(rule, level, s, message=f"{s.words} words in one sentence: split it."))
-    return out[:5]
-
-
-@check("clarity.wall_of_text")
-def wall_of_text(rule: Rule, ctx: Context, sev: Severity) -> list[Finding]:
-    p = rule.params
-    out = []
-    # One pass over the sentences, not one per paragraph: a 1 MB draft has thousands of both.
-    words_in: dict[int, int] = {}
-    sentences_in: dict[int, int] = {}
-    for s in ctx.analysis.sentences:
-        words_in[s.paragraph] = words_in.get(s.paragraph, 0) + s.words
-        sentences_in[s.paragraph] = sentences_in.get(s.paragraph, 0) + 1
-    for index, (start, end) in enumerate(ctx.analysis.paragraphs):
-        words, count = words_in.get(index, 0), sentences_in.get(index, 0)
-        if words > p["warn_over_words"] or count > p["warn_over_sentences"]:
-            msg = f"One paragraph of {words} words and {count} sentences: break it into short paragraphs."
-            out.append(ctx.finding(rule, sev, start, end, message=msg))
-    return out[:3]
-
-
-@check("clarity.too_many_questions")
-def too_many_questions(rule: Rule, ctx: Context, sev: Severity) -> list[Finding]:
-    questions = [s for s in ctx.analysis.sentences if s.is_question]
-    limit = rule.params["max_questions"]
-    if len(questions) <= limit:
-        return []
-    msg = f"{len(questions)} questions: keep one to three."
-    return [ctx.at_sentence(rule, sev, questions[limit], message=msg)]
-
-
 @check("clarity.fake_reply")
 def fake_reply(rule: Rule, ctx: Context, sev: Severity) -> list[Finding]:
     m = _REPLY_PREFIX.match(ctx.doc.subject)
@@ -315,7 +237,7 @@ def subject_length(rule: Rule, ctx: Context, sev: Severity) -> list[Finding]:
         ]
     words = len(WORD.findall(subject))
     if words > rule.params["max_words"] or len(subject) > rule.params["max_chars"]:
-        msg = f"Subject of {words} words and {len(subject)} characters: phones cut it off; a few specific words work best."
+        msg = rule.message.format(words=words, chars=len(subject), **rule.params)
         return [ctx.finding(rule, sev, 0, len(subject), field="subject", message=msg)]
     return []
 
@@ -369,18 +291,6 @@ def shouting(rule: Rule, ctx: Context, sev: Severity) -> list[Finding]:
 
 def _sentence_case(text: str) -> str:
     return text.lower()
-
-
-@check("clarity.no_message")
-def no_message(rule: Rule, ctx: Context, sev: Severity) -> list[Finding]:
-    content = ctx.content_sentences()
-    words = sum(s.words for s in content)
-    if words >= int(rule.params["min_words"]):
-        return []
-    if content:
-        return [ctx.at_sentence(rule, sev, content[0])]
-    first = ctx.analysis.sentences[:1]
-    return [ctx.at_sentence(rule, sev, first[0])] if first else []
 
 
 @check("imposition.ignores_reader")

@@ -7,6 +7,7 @@ import functools
 import hashlib
 import re
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from critic.analysis import cache
@@ -15,7 +16,9 @@ from critic.analysis.lexicon import data_text, load_yaml, patterns_loaded
 from critic.analysis.matcher import LIVE_MEMO_SIZE, WRAPPED, Item, Matcher, compiled, gate, prepare_both
 from critic.model import RUBRICS, Severity
 
-KINDS = ("phrase", "code")
+# phrase: a listed phrase or a sentence function occurs; metric: a measure passes a declared threshold;
+# code: logic over the sequence of sentences and their roles (value before ask, who the draft is about).
+KINDS = ("phrase", "metric", "code")
 RULE_FILES = tuple(f"{rubric}.yaml" for rubric in RUBRICS)
 _ID = re.compile(r"^[a-z_]+\.[a-z_]+$")
 
@@ -79,6 +82,9 @@ class Rule:
     # "*" is any language (length, shouting); rules on sentence roles cover what the sentence model covers.
     languages: tuple[str, ...] = ("en",)
     replace: str | None = None  # the replacement offered for a whole sentence the sentence model flags
+    measure: str = ""  # kind metric: see critic/rules/metrics.py
+    levels: dict[str, float] = dataclasses.field(default_factory=dict)
+    direction: str = "above"
     _live: dict[frozenset[str], tuple[PhrasePattern, ...]] = dataclasses.field(
         default_factory=dict, init=False, compare=False, repr=False
     )
@@ -168,6 +174,9 @@ def _rule(entry: dict[str, Any], source: str, checked: bool = False) -> Rule:
             functions=_functions(entry.get("functions") or ()),
             languages=tuple(entry.get("languages") or ("en",)),
             replace=entry.get("replace"),
+            measure=str(entry.get("measure") or ""),
+            levels={str(k): float(v) for k, v in (entry.get("levels") or {}).items()},
+            direction=str(entry.get("direction", "above")),
         )
     except (KeyError, TypeError, re.error, ValueError) as exc:
         raise RuleError(f"{source}: rule {rid}: {exc}") from exc
@@ -179,7 +188,8 @@ def all_rules() -> tuple[Rule, ...]:
     rules: list[Rule] = []
     # The schema check (pydantic) runs once per version of the rule files on this machine: a short process that
     # loads the same files again skips it (and pydantic's import).
-    key = hashlib.sha256("".join(data_text(name) for name in RULE_FILES).encode("utf-8")).hexdigest()
+    schema = Path(__file__).with_name("schema.py").read_text(encoding="utf-8")  # a new schema checks again
+    key = hashlib.sha256((schema + "".join(data_text(name) for name in RULE_FILES)).encode("utf-8")).hexdigest()
     checked = cache.load("rules-checked", key) == b"ok"
     for name in RULE_FILES:
         rules.extend(_rule(entry, name, checked) for entry in load_yaml(name))

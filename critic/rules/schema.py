@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 Example = str | dict[Literal["subject", "body"], str]
 
@@ -32,7 +32,7 @@ class RuleSpec(_Strict):
 
     id: str = Field(pattern=r"^[a-z_]+\.[a-z_]+$")
     title: str = Field(min_length=1)
-    kind: Literal["phrase", "code"]
+    kind: Literal["phrase", "code", "metric"]
     severity: Literal["suggestion", "warning", "error"]
     message: str = Field(min_length=1)
     why: str = Field(min_length=1)
@@ -50,6 +50,19 @@ class RuleSpec(_Strict):
     terms: list[str] = []
     functions: list[str] = []
     languages: list[str] = ["en"]
+    # kind: metric — a named measure (critic/rules/metrics.py) and the value past which each severity applies.
+    measure: str | None = None
+    levels: dict[Literal["suggestion", "warning", "error"], float] = {}
+    direction: Literal["above", "below"] = "above"
+
+    @model_validator(mode="after")
+    def _metric_fields(self) -> RuleSpec:
+        metric = self.kind == "metric"
+        if (metric and not (self.measure and self.levels)) or (not metric and (self.measure or self.levels)):
+            raise ValueError("a metric rule names a measure and its levels; other kinds have neither")
+        if self.kind == "metric" and self.severity not in self.levels:
+            raise ValueError(f"levels must include the rule's own severity ({self.severity})")
+        return self
 
 
 def check_entry(entry: object) -> RuleSpec:

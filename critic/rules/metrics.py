@@ -1,0 +1,147 @@
+"""Metric rules: a named measure of the draft against thresholds declared in the rule's data.
+
+A rule of kind `metric` names a `measure` and its `levels` (the value above which, or below which with
+`direction: below`, each severity applies). Its message is a template filled from the same numbers it tested:
+`{value}`, `{limit}` (the level crossed), each level by name, the rule's `params`, and what the measure adds.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from critic.analysis.readability import reading_grade
+from critic.analysis.sentences import WORD
+from critic.model import Finding, Sentence, Severity
+from critic.rules.context import Context
+from critic.rules.registry import Rule
+
+
+@dataclass(frozen=True)
+class Reading:
+    """One value of a measure, and the characters a finding about it points at."""
+
+    value: float
+    start: int
+    end: int
+    field: str = "body"
+    extra: dict[str, Any] = dataclasses.field(default_factory=dict)
+
+
+Measure = Callable[[Context, dict[str, Any]], Iterator[Reading]]
+MEASURES: dict[str, Measure] = {}
+
+
+def measure(name: str) -> Callable[[Measure], Measure]:
+    """Register a measure under the name rule files use."""
+
+    def register(fn: Measure) -> Measure:
+        MEASURES[name] = fn
+        return fn
+
+    return register
+
+
+def _at(s: Sentence, value: float, **extra: Any) -> Reading:
+    return Reading(value, s.start, s.end, extra=extra)
+
+
+@measure("draft_words")
+def draft_words(ctx: Context, params: dict[str, Any]) -> Iterator[Reading]:
+    """Words of the message (not the greeting or sign-off), pointing at the sentence where it runs past the first level."""
+    sentences = ctx.content_sentences()
+    if not sentences:
+        return
+    total = sum(s.words for s in sentences)
+    running, target = 0, sentences[-1]
+    for s in sentences:
+        running += s.words
+        if running > params["first_level"]:
+            target = s
+            break
+    yield _at(target, total)
+
+
+@measure("message_words")
+def message_words(ctx: Context, params: dict[str, Any]) -> Iterator[Reading]:
+    """Words of the message, pointing at its first sentence (or the greeting when there is nothing else)."""
+    content = ctx.content_sentences()
+    target = content[:1] or ctx.analysis.sentences[:1]
+    if target:
+        yield _at(target[0], sum(s.words for s in content))
+
+
+@measure("reading_grade")
+def grade(ctx: Context, params: dict[str, Any]) -> Iterator[Reading]:
+    """The Flesch-Kincaid grade of the message, pointing at its hardest sentence; none under `min_words`."""
+    sentences = ctx.content_sentences()
+    if sum(s.words for s in sentences) < params["min_words"]:
+        return
+    hardest = max(sentences, key=lambda s: (reading_grade(s.text) if s.words >= 8 else 0.0, s.words))
+    yield _at(hardest, float(ctx.analysis.stats.get("reading_grade") or 0.0))
+
+
+@measure("sentence_words")
+def sentence_words(ctx: Context, params: dict[str, Any]) -> Iterator[Reading]:
+    """Words in each sentence of the message."""
+    for s in ctx.content_sentences():
+        yield _at(s, s.words)
+
+
+@measure("paragraph_words")
+def paragraph_words(ctx: Context, params: dict[str, Any]) -> Iterator[Reading]:
+    """Words in each paragraph; a paragraph of more than `max_sentences` sentences counts as over every level."""
+    words_in: dict[int, int] = {}
+    sentences_in: dict[int, int] = {}
+    # One pass over the sentences, not one per paragraph: a 1 MB draft has thousands of both.
+    for s in ctx.analysis.sentences:
+        words_in[s.paragraph] = words_in.get(s.paragraph, 0) + s.words
+        sentences_in[s.paragraph] = sentences_in.get(s.paragraph, 0) + 1
+    for index, (start, end) in enumerate(ctx.analysis.paragraphs):
+        words, count = words_in.get(index, 0), sentences_in.get(index, 0)
+        value = float("inf") if count > params["max_sentences"] else words
+        yield Reading(value, start, end, extra={"words": words, "sentences": count})
+
+
+@measure("questions")
+def questions(ctx: Context, params: dict[str, Any]) -> Iterator[Reading]:
+    """Questions in the draft, pointing at the first one past the first level."""
+    asked = [s for s in ctx.analysis.sentences if s.is_question]
+    if asked:
+        yield _at(asked[min(len(asked) - 1, int(params["first_level"]))], len(asked))
+
+
+@measure("subject_words")
+def subject_words(ctx: Context, params: dict[str, Any]) -> Iterator[Reading]:
+    """Words in the subject line; a subject longer than `max_chars` characters counts as over every level."""
+    subject = ctx.doc.subject
+    if subject:
+        words = len(WORD.findall(subject))
+        value = float("inf") if len(subject) > params["max_chars"] else words
+        yield Reading(value, 0, len(subject), "subject", {"words": words, "chars": len(subject)})
+
+
+def _crossed(rule: Rule, value: float) -> Severity | None:
+    below = rule.direction == "below"
+    crossed = [
+        Severity.parse(name) for name, limit in rule.levels.items() if (value < limit if below else value > limit)
+    ]
+    return max(crossed) if crossed else None
+
+
+def run_metric_rule(rule: Rule, ctx: Context, sev: Severity) -> list[Finding]:
+    """Findings of a metric rule: each reading past a level, at the severity of the furthest level it passes."""
+    params = {**rule.params, **rule.levels}
+    params["first_level"] = min(rule.levels.values()) if rule.direction == "above" else max(rule.levels.values())
+    out = []
+    for reading in MEASURES[rule.measure](ctx, params):
+        level = _crossed(rule, reading.value)
+        if level is None:
+            continue
+        limit = rule.levels[level.label]
+        values = {**params, **reading.extra, "value": reading.value, "limit": limit}
+        message = rule.message.format(**values)
+        out.append(ctx.finding(rule, level, reading.start, reading.end, field=reading.field, message=message))
+    return out[: int(rule.params.get("max_findings", 5))]
