@@ -162,10 +162,28 @@ def imposition_budget(rule: Rule, ctx: Context, sev: Severity) -> list[Finding]:
         return []
     asks = _asks(ctx, 1)
     costliest = max(asks, key=lambda s: s.ask_cost)
-    msg = (
-        f"The ask costs about {b['ask_cost']:g} and the email gives about {b['value_given']:g}: give more or ask less."
-    )
+    msg = _budget_message(costliest.ask_kind, len(asks), _value_given(ctx))
     return [ctx.at_sentence(rule, sev, costliest, replacements=ladder(costliest.ask_kind), message=msg)]
+
+
+_ASK_WORDS = {
+    "meeting_slot": "a meeting at a time you chose",
+    "meeting": "a meeting",
+    "action": "work from the reader",
+    "reply": "a reply",
+    "resource": "their time",
+}
+_COUNTS = ("nothing useful", "one useful thing", "two useful things")
+
+
+def _budget_message(kind: str, asks: int, given: tuple[int, int]) -> str:
+    """What the draft asks against what it gives, in the writer's words rather than the budget's units."""
+    values, proofs = given
+    ask = _ASK_WORDS.get(kind, "the reader's time")
+    more = f", plus {asks - 1} more ask{'s' if asks > 2 else ''}," if asks > 1 else ""
+    gives = _COUNTS[values] if values < len(_COUNTS) else f"{values} useful things"
+    besides = " (besides proof about you)" if proofs else ""
+    return f"This asks for {ask}{more} while it gives the reader {gives}{besides}: give more first, or ask for less."
 
 
 def _topic_sentences(ctx: Context) -> list[Sentence]:
