@@ -29,7 +29,7 @@ from critic.model import (
     Recipient,
     Strength,
 )
-from critic.rules.checks import CHECKS, budget
+from critic.rules.checks import CHECKS, UNFILLED_TAG, budget
 from critic.rules.context import Context
 from critic.rules.metrics import run_metric_rule
 from critic.rules.phrases import run_phrase_rule
@@ -131,7 +131,10 @@ def heuristic_critique(
     for rule in all_rules():
         if rule.kind != "phrase" and not ctx.judges(rule):
             continue  # a check built on English word lists says nothing about another language
-        findings.extend(f for f in _run_rule(rule, ctx, overrides) if not _overlaps_placeholder(f, doc))
+        found = _run_rule(rule, ctx, overrides)
+        # A merge tag stands for words the writer has not written yet: judge the words, not the tag (except the
+        # rule whose subject is the tag itself).
+        findings.extend(f for f in found if rule.id == UNFILLED_TAG or not _overlaps_placeholder(f, doc))
     ordered = tuple(sorted(findings, key=order))
     stats = dict(analysis.stats)
     stats["first_touch"] = first_touch

@@ -29,7 +29,7 @@ MESS = {
 
 def _drafts() -> list[tuple[str, Draft]]:
     out = [(p.stem, corpus_draft(p)) for p in sorted((DATA / "corpus").glob("*.txt"))]
-    for name in ("devset.yaml", "heldout.yaml"):
+    for name in ("devset.yaml", "devset2.yaml", "heldout.yaml"):
         for item in yaml.safe_load((DATA / name).read_text(encoding="utf-8")):
             out.append(
                 (

@@ -331,6 +331,8 @@ def _with_functions(s: Sentence, functions: tuple[str, ...], language: str) -> S
         roles.append("pleasantry")
     if not cost:
         cost, kind = next(((c, k) for name, c, k in _MODEL_ASKS if name in f), (0.0, ""))
+        if kind == "meeting" and language == "en" and lexicon().conditional_meeting.search(s.text, s.needles):
+            cost, kind = _REPLY_COST, "reply"  # the meeting waits for the reader's yes; the ask now is a reply
     if cost and "ask" not in roles:
         roles.append("ask")
     if f & _VALUE_FUNCTIONS and "value" not in roles:

@@ -90,9 +90,9 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    from critic.cli.evaluate import DEV_SET, HELD_OUT, evaluate, format_report, format_side_by_side
+    from critic.cli.evaluate import DEFAULT_SETS, evaluate, format_report, format_side_by_side
 
-    paths = args.labels or [str(DEV_SET), str(HELD_OUT)]
+    paths = args.labels or [str(p) for p in DEFAULT_SETS]
     try:
         reports = {Path(p).stem: evaluate(p) for p in paths}
     except (OSError, ValueError) as exc:
@@ -233,14 +233,14 @@ def build_parser() -> argparse.ArgumentParser:
     ev = sub.add_parser(
         "eval",
         help="score the critic against labeled sets (precision, recall, F1, AUC)",
-        description="Score the heuristic critic against labeled sets of drafts: the dev set (tuned on) beside the "
-        "blind held-out set (never tuned on).",
+        description="Score the heuristic critic against labeled sets of drafts: the two tuning sets (the rules "
+        "are tuned on them) beside the blind held-out set (never tuned on).",
         formatter_class=_Formatter,
     )
     ev.add_argument(
         "labels",
         nargs="*",
-        help="labeled YAML sets (default: tests/data/devset.yaml and tests/data/heldout.yaml side by side; "
+        help="labeled YAML sets (default: tests/data/devset.yaml, devset2.yaml and heldout.yaml side by side; "
         "one set prints its disagreements too)",
     )
     ev.add_argument("--format", choices=("text", "json"), default="text", help="a table, or the whole report as JSON")

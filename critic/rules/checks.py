@@ -193,8 +193,13 @@ def _topic_sentences(ctx: Context) -> list[Sentence]:
 @check("empathy.sender_centred")
 def sender_centred(rule: Rule, ctx: Context, sev: Severity) -> list[Finding]:
     content = _topic_sentences(ctx)
-    sender = [s for s in content if "about_sender" in s.roles]
-    reader = [s for s in content if "about_reader" in s.roles]
+    # A sentence that hands the reader something (a finding, a file, a link) is for them, however it is worded.
+    sender = [s for s in content if "about_sender" in s.roles and "value" not in s.roles]
+    # An ask says what the writer wants from the reader, and guilt or nagging what the writer feels they are owed:
+    # neither is about the reader's situation, whatever pronouns they use.
+    reader = [
+        s for s in content if "about_reader" in s.roles and "ask" not in s.roles and not _PRESSURE & set(s.functions)
+    ]
     share = len(reader) / (len(reader) + len(sender)) if sender else 1.0
     dominated = (len(sender) >= 3 and share < 0.4) or (len(sender) >= 2 and share <= 0.34)
     # Sentences can mix both; the draft's own references (we, our, I; you, your, their name) tell who it is about.
@@ -207,11 +212,24 @@ def sender_centred(rule: Rule, ctx: Context, sev: Severity) -> list[Finding]:
     worst = max(sender, key=lambda s: (s.sender - s.reader, -s.index))
     msg = f"{len(sender)} of {len(content)} sentences are about you or your company, {len(reader)} about the reader."
     level = _level(sev, len(sender) >= 5 and not reader)
-    if _grounded_in_reader(reader) and not any(lexicon().sender_markers.search(s.text, s.needles) for s in sender):
+    if not any(_pitches(s) for s in sender):
+        # First-person narration ("I've written twice", "we run the club with four parents") is not a pitch
+        # about you: worth tightening, not a warning.
+        level = min(level, Severity.SUGGESTION)
+    elif _grounded_in_reader(reader) and not any(lexicon().sender_markers.search(s.text, s.needles) for s in sender):
         # Explaining who you are around the reader's own situation, with no brochure claims, is context, not a
         # self-centred pitch: worth tightening, not a warning.
         level = min(level, Severity.SUGGESTION)
     return [ctx.at_sentence(rule, level, worst, message=msg)]
+
+
+_PITCH_FUNCTIONS = frozenset({"sender_boast", "generic_claim", "sender_intro"})
+_PRESSURE = frozenset({"guilt", "nagging", "urgency"})
+
+
+def _pitches(s: Sentence) -> bool:
+    """The sentence presents the sender: a boast, a generic claim or an introduction of who they are."""
+    return bool(_PITCH_FUNCTIONS & set(s.functions)) or lexicon().sender_markers.search(s.text, s.needles) is not None
 
 
 def _grounded_in_reader(reader: list[Sentence]) -> bool:
@@ -234,6 +252,31 @@ def reader_absent(rule: Rule, ctx: Context, sev: Severity) -> list[Finding]:
     return [ctx.at_sentence(rule, sev, content[0])]
 
 
+UNFILLED_TAG = "clarity.unfilled_merge_tag"
+
+
+@check(UNFILLED_TAG)
+def unfilled_merge_tag(rule: Rule, ctx: Context, sev: Severity) -> list[Finding]:
+    """Merge tags in a copy already addressed to a person: the mail merge missed them, and the reader will see them.
+
+    A greeting that is itself a tag ("Hi {{first_name}},") marks a template, where tags are expected.
+    """
+    tags = ctx.doc.placeholders
+    greeting = next((s for s in ctx.analysis.sentences[:1] if "greeting" in s.roles), None)
+    if (
+        not tags
+        or greeting is None
+        or any(t.field == "body" and greeting.start <= t.start < greeting.end for t in tags)
+    ):
+        return []
+    out = []
+    for tag in tags[:5]:
+        text = ctx.doc.subject if tag.field == "subject" else ctx.doc.body
+        msg = f"This merge tag was left unfilled: the reader would see {text[tag.start : tag.end]} as written."
+        out.append(ctx.finding(rule, sev, tag.start, tag.end, field=tag.field, message=msg))
+    return out
+
+
 @check("clarity.fake_reply")
 def fake_reply(rule: Rule, ctx: Context, sev: Severity) -> list[Finding]:
     m = _REPLY_PREFIX.match(ctx.doc.subject)
@@ -248,11 +291,12 @@ def subject_length(rule: Rule, ctx: Context, sev: Severity) -> list[Finding]:
     if not subject:
         if not ctx.first_touch:
             return []
-        return [
-            ctx.finding(
-                rule, sev, 0, 0, field="subject", message="No subject line: emails without one get few replies."
-            )
-        ]
+        # A stranger's email with no subject gives no reason to open it: a warning, where a long one is polish. A
+        # follow-up usually travels in its first email's thread, under that subject.
+        follow_up = any("nagging" in s.functions for s in ctx.analysis.sentences)
+        level = _level(sev, sev < Severity.WARNING and not follow_up)
+        msg = "No subject line: a stranger's email without one gives no reason to open it, and few get replies."
+        return [ctx.finding(rule, level, 0, 0, field="subject", message=msg)]
     words = len(WORD.findall(subject))
     if words > rule.params["max_words"] or len(subject) > rule.params["max_chars"]:
         msg = rule.message.format(words=words, chars=len(subject), **rule.params)

@@ -27,6 +27,15 @@ def _role_allows(rule: Rule, sentence: Sentence) -> bool:
     return True
 
 
+def _model_says_otherwise(rule: Rule, sentence: Sentence) -> bool:
+    """The sentence model is sure the sentence does something this rule excludes, and not what the rule is about.
+
+    "Turnaround for urgent samples did not change" holds an urgency word but informs; it does not press.
+    """
+    functions = set(sentence.functions)
+    return bool(functions & set(rule.unless_functions)) and functions.isdisjoint(rule.functions)
+
+
 def run_phrase_rule(rule: Rule, ctx: Context, severity: Severity) -> list[Finding]:
     """Findings of one phrase rule."""
     if rule.first_touch and not ctx.first_touch:
@@ -52,6 +61,8 @@ def run_phrase_rule(rule: Rule, ctx: Context, severity: Severity) -> list[Findin
         if english and rule.unless and rule.unless.search(sentence.text, inside):
             continue
         if english and not _role_allows(rule, sentence):
+            continue
+        if _model_says_otherwise(rule, sentence):
             continue
         live = rule.live_patterns(inside) if by_phrase else ()
         found = _sentence_matches(rule, ctx, severity, sentence, wrapped, live) if live else []

@@ -78,6 +78,8 @@ class Rule:
     terms: tuple[str, ...] = ()
     # Sentence functions (docs/sentence-labels.md) that fire this rule whether or not a pattern matches.
     functions: tuple[str, ...] = ()
+    # Sentence functions that, when the model assigns them (and none of `functions`), silence a phrase match.
+    unless_functions: tuple[str, ...] = ()
     # Languages whose drafts the rule judges: phrase patterns and English lexicons know only English;
     # "*" is any language (length, shouting); rules on sentence roles cover what the sentence model covers.
     languages: tuple[str, ...] = ("en",)
@@ -172,6 +174,7 @@ def _rule(entry: dict[str, Any], source: str, checked: bool = False) -> Rule:
             params=dict(entry.get("params") or {}),
             terms=tuple(entry.get("terms") or ()),
             functions=_functions(entry.get("functions") or ()),
+            unless_functions=_functions(entry.get("unless_functions") or ()),
             languages=tuple(entry.get("languages") or ("en",)),
             replace=entry.get("replace"),
             measure=str(entry.get("measure") or ""),
