@@ -160,7 +160,8 @@ def _roles(
         roles.append("ask")
     else:
         cost, kind = 0.0, ""
-    if lex.value.search(text, low):
+    # An offer to send something ("Want me to send the checklist?") asks almost nothing and gives the thing offered.
+    if kind == "resource" or lex.value.search(text, low):
         roles.append("value")
     if lex.proof.search(text, low):
         roles.append("proof")

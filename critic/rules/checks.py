@@ -366,6 +366,16 @@ def ignores_reader(rule: Rule, ctx: Context, sev: Severity) -> list[Finding]:
 _READER_FUNCTIONS = frozenset({"reader_situation", "reader_reference"})
 
 
+@check("empathy.dismisses_reader")
+def dismisses_reader(rule: Rule, ctx: Context, sev: Severity) -> list[Finding]:
+    """The draft overrides the reader's side: it presses on after they said no, or makes them feel guilty."""
+    asks = _asks(ctx, 1)
+    if asks and reader_refusal(ctx.doc) is not None:
+        return [ctx.at_sentence(rule, sev, next((s for s in ctx.content_sentences()), asks[0]))]
+    guilt = [s for s in ctx.content_sentences() if "guilt" in s.functions]
+    return [ctx.at_sentence(rule, sev, guilt[0])] if guilt else []
+
+
 @check("empathy.no_reader_situation")
 def no_reader_situation(rule: Rule, ctx: Context, sev: Severity) -> list[Finding]:
     content = _topic_sentences(ctx)

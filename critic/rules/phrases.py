@@ -66,7 +66,12 @@ def run_phrase_rule(rule: Rule, ctx: Context, severity: Severity) -> list[Findin
             continue
         live = rule.live_patterns(inside) if by_phrase else ()
         found = _sentence_matches(rule, ctx, severity, sentence, wrapped, live) if live else []
-        if not found and by_model and not set(rule.functions).isdisjoint(sentence.functions):
+        if (
+            not found
+            and by_model
+            and not set(rule.functions).isdisjoint(sentence.functions)
+            and not (english and rule.model_unless and rule.model_unless.search(sentence.text, inside))
+        ):
             found = [_model_finding(rule, ctx, severity, sentence)]
         findings.extend(found)
     return findings

@@ -70,6 +70,7 @@ class Rule:
     span: str = "match"
     patterns: tuple[PhrasePattern, ...] = ()
     unless: Matcher | None = None
+    model_unless: Matcher | None = None  # stops only the findings the sentence model raises without a phrase
     unless_role: str | None = None
     first_touch: bool = False
     first_sentence: bool = False
@@ -167,6 +168,7 @@ def _rule(entry: dict[str, Any], source: str, checked: bool = False) -> Rule:
             span=entry.get("span", "match"),
             patterns=_patterns(entry.get("patterns") or [], entry.get("replace")),
             unless=Matcher(unless) if unless else None,
+            model_unless=Matcher(entry["model_unless"]) if entry.get("model_unless") else None,
             unless_role=entry.get("unless_role"),
             first_touch=bool(entry.get("first_touch", False)),
             first_sentence=bool(entry.get("first_sentence", False)),

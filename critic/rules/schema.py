@@ -49,7 +49,10 @@ class RuleSpec(_Strict):
     params: dict[str, int | float | str] = {}
     terms: list[str] = []
     functions: list[str] = []
-    unless_functions: list[str] = []  # sentence functions that mean a phrase match here is not the problem
+    unless_functions: list[str] = []
+    model_unless: list[
+        str
+    ] = []  # patterns that stop a finding the sentence model raises alone (not a phrase's)  # sentence functions that mean a phrase match here is not the problem
     languages: list[str] = ["en"]
     # kind: metric — a named measure (critic/rules/metrics.py) and the value past which each severity applies.
     measure: str | None = None
