@@ -30,7 +30,7 @@ from critic.model import (
     Strength,
 )
 from critic.rules.checks import CHECKS, UNFILLED_TAG, budget
-from critic.rules.context import Context
+from critic.rules.context import EVIDENCE_FOR, Context
 from critic.rules.metrics import run_metric_rule
 from critic.rules.phrases import run_phrase_rule
 from critic.rules.registry import Rule, all_rules
@@ -72,7 +72,7 @@ def _run_rule(rule: Rule, ctx: Context, overrides: Overrides) -> list[Finding]:
         found = CHECKS[rule.id](rule, ctx, level)
     if level != rule.severity:
         # An explicit re-levelling is exact: checks that escalate by degree must not override the writer's choice.
-        found = [dataclasses.replace(f, severity=level) for f in found]
+        found = [f if dict(f.extra).get(EVIDENCE_FOR) else dataclasses.replace(f, severity=level) for f in found]
     return found
 
 

@@ -34,7 +34,11 @@ def score(findings: list[Finding] | tuple[Finding, ...], adjustments: Mapping[st
         if f.rubric not in deductions:
             continue
         same = next((c for c in counted[f.rubric] if _same_words(c, f)), None)
-        if same is None:
+        evidence_for = dict(f.extra).get("evidence_for")
+        if evidence_for:
+            # A sentence that bears out a draft-level finding (one of the sentences about the sender) is part of it.
+            deductions[f.rubric].append({"finding": f.id, "rule": f.rule, "points": 0, "counted_as": evidence_for})
+        elif same is None:
             counted[f.rubric].append(f)
             deductions[f.rubric].append({"finding": f.id, "rule": f.rule, "points": PENALTY[f.severity]})
         else:

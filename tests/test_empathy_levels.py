@@ -18,7 +18,9 @@ BROCHURE = GROUNDED.replace(
 
 
 def _sender_centred(body: str) -> list[Severity]:
-    return [f.severity for f in critique(Draft(body=body), llm="off").findings if f.rule == "empathy.sender_centred"]
+    found = critique(Draft(body=body), llm="off").findings
+    # The verdict, not the suggestions that point at the other sentences bearing it out.
+    return [f.severity for f in found if f.rule == "empathy.sender_centred" and not dict(f.extra).get("evidence_for")]
 
 
 def test_grounded_sender_context_is_only_a_suggestion() -> None:
@@ -49,3 +51,22 @@ def test_the_same_text_with_an_ask_is() -> None:
     body = GIFT.replace("No reply needed.", "Can we get on a call on Thursday to discuss our consulting rates?")
     rules = {f.rule for f in critique(Draft(body=body), llm="off").findings}
     assert "empathy.reader_absent" in rules
+
+
+PITCH = (
+    "Hi Dana,\n\nWe are the leading provider of fleet software in the Midwest. Our award-winning team has 40 "
+    "engineers. We serve 300 customers and our platform is trusted by the best brands. Our support is rated "
+    "first in the industry.\n\nBest,\nTom"
+)
+
+
+def test_a_sender_centred_draft_points_at_each_sentence_about_the_sender_but_deducts_once() -> None:
+    result = critique(Draft(body=PITCH), llm="off", rules={"empathy.sender_centred": "error"})
+    found = [f for f in result.findings if f.rule == "empathy.sender_centred"]
+    main = [f for f in found if not dict(f.extra).get("evidence_for")]
+    evidence = [f for f in found if dict(f.extra).get("evidence_for")]
+    assert len(main) == 1 and main[0].severity == Severity.ERROR
+    assert evidence and all(f.severity == Severity.SUGGESTION for f in evidence), "a re-level applies to the verdict"
+    assert all(dict(f.extra)["evidence_for"] == main[0].id for f in evidence)
+    points = {d["finding"]: d["points"] for d in result.scores.deductions["empathy"]}
+    assert all(points[f.id] == 0 for f in evidence) and points[main[0].id] > 0

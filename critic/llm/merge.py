@@ -91,8 +91,8 @@ def anchor_findings(
 
 
 def _same_place(a: Finding, b: Finding) -> bool:
-    if a.rubric != b.rubric or a.field != b.field:
-        return False
+    if a.rubric != b.rubric or a.field != b.field or dict(a.extra).get("evidence_for"):
+        return False  # a pointer bearing out another finding is no verdict for the model to agree with
     common = min(a.end, b.end) - max(a.start, b.start)
     shorter = max(1, min(a.end - a.start, b.end - b.start))
     return common > 0 and common / shorter >= OVERLAP

@@ -141,7 +141,10 @@ def no_value(rule: Rule, ctx: Context, sev: Severity) -> list[Finding]:
     asks = _asks(ctx, 1)
     topical = _topic_sentences(ctx)
     target = asks[0] if asks else (topical or ctx.content_sentences())[0]
-    return [ctx.at_sentence(rule, sev, target)]
+    main = ctx.at_sentence(rule, sev, target)
+    # What the draft offers in place of value: claims and boasts about the sender.
+    claims = [s for s in topical if _pitches(s) or "proof" in s.roles]
+    return [main, *ctx.evidence(main, rule, claims, "A claim about you, not something the reader can use.")]
 
 
 @check("value_first.proof_not_value")
@@ -163,7 +166,9 @@ def imposition_budget(rule: Rule, ctx: Context, sev: Severity) -> list[Finding]:
     asks = _asks(ctx, 1)
     costliest = max(asks, key=lambda s: s.ask_cost)
     msg = _budget_message(costliest.ask_kind, len(asks), _value_given(ctx))
-    return [ctx.at_sentence(rule, sev, costliest, replacements=ladder(costliest.ask_kind), message=msg)]
+    main = ctx.at_sentence(rule, sev, costliest, replacements=ladder(costliest.ask_kind), message=msg)
+    claims = [s for s in _topic_sentences(ctx) if _pitches(s) or "proof" in s.roles]
+    return [main, *ctx.evidence(main, rule, claims, "A claim about you, not something the reader can use.")]
 
 
 _ASK_WORDS = {
@@ -220,7 +225,10 @@ def sender_centred(rule: Rule, ctx: Context, sev: Severity) -> list[Finding]:
         # Explaining who you are around the reader's own situation, with no brochure claims, is context, not a
         # self-centred pitch: worth tightening, not a warning.
         level = min(level, Severity.SUGGESTION)
-    return [ctx.at_sentence(rule, level, worst, message=msg)]
+    main = ctx.at_sentence(rule, level, worst, message=msg)
+    if level < Severity.WARNING:
+        return [main]
+    return [main, *ctx.evidence(main, rule, sender, "Also about you and your company, not the reader.")]
 
 
 _PITCH_FUNCTIONS = frozenset({"sender_boast", "generic_claim", "sender_intro"})

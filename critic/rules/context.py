@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from critic.model import Analysis, Document, Finding, Sentence, Severity
 from critic.rules.registry import Rule
@@ -31,6 +32,11 @@ def deletion_span(text: str, start: int, end: int) -> tuple[int, int]:
     return before, len(text)
 
 
+# The key a supporting finding carries in `extra`: the id of the finding it bears out (scoring counts it as that one).
+EVIDENCE_FOR = "evidence_for"
+MAX_EVIDENCE = 4
+
+
 @dataclass(frozen=True)
 class Context:
     """Inputs shared by every rule for one critique."""
@@ -57,6 +63,7 @@ class Context:
         field: str = "body",
         replacements: tuple[str, ...] = (),
         message: str | None = None,
+        extra: tuple[tuple[str, Any], ...] = (),
     ) -> Finding:
         """A finding of `rule` over [start, end) of `field`, quoting exactly those characters.
 
@@ -75,7 +82,16 @@ class Context:
             message=message or rule.message,
             why=rule.why,
             replacements=replacements,
+            extra=extra,
         )
+
+    def evidence(self, main: Finding, rule: Rule, sentences: list[Sentence], message: str) -> list[Finding]:
+        """Suggestions on the other sentences that bear out a draft-level finding; they cost no points of their own."""
+        return [
+            self.at_sentence(rule, Severity.SUGGESTION, s, message=message, extra=((EVIDENCE_FOR, main.id),))
+            for s in sentences
+            if not (s.start < main.end and main.start < s.end)
+        ][:MAX_EVIDENCE]
 
     def at_sentence(self, rule: Rule, severity: Severity, sentence: Sentence, **kw: object) -> Finding:
         return self.finding(rule, severity, sentence.start, sentence.end, **kw)  # type: ignore[arg-type]

@@ -10,6 +10,7 @@ from critic.analysis.matcher import WRAPPED, irregular_spaces
 from critic.model import Finding, Sentence, Severity
 from critic.rules.context import Context
 from critic.rules.registry import PhrasePattern, Rule
+from critic.rules.thread import reader_invited
 
 
 def _article(text: str) -> str:
@@ -38,14 +39,15 @@ def _model_says_otherwise(rule: Rule, sentence: Sentence) -> bool:
 
 def run_phrase_rule(rule: Rule, ctx: Context, severity: Severity) -> list[Finding]:
     """Findings of one phrase rule."""
-    if rule.first_touch and not ctx.first_touch:
+    phrases_apply = not (rule.first_touch and not ctx.first_touch)
+    if not phrases_apply and not (rule.model_in_threads and not reader_invited(ctx.doc)):
         return []
     if rule.field == "subject":
         subject = ctx.doc.subject
         return _match_spans(rule, ctx, severity, "subject", subject, 0, irregular_spaces(subject))
     english = ctx.analysis.language == "en"
     by_model = bool(rule.functions) and ctx.analysis.language in MODEL_LANGUAGES
-    by_phrase = english and bool(rule.patterns) and rule.may_match(ctx.present)
+    by_phrase = phrases_apply and english and bool(rule.patterns) and rule.may_match(ctx.present)
     if not by_phrase and not by_model:
         return []
     findings: list[Finding] = []

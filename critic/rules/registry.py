@@ -73,6 +73,7 @@ class Rule:
     model_unless: Matcher | None = None  # stops only the findings the sentence model raises without a phrase
     unless_role: str | None = None
     first_touch: bool = False
+    model_in_threads: bool = False
     first_sentence: bool = False
     scope: str = "all"
     params: dict[str, Any] = dataclasses.field(default_factory=dict)
@@ -171,6 +172,7 @@ def _rule(entry: dict[str, Any], source: str, checked: bool = False) -> Rule:
             model_unless=Matcher(entry["model_unless"]) if entry.get("model_unless") else None,
             unless_role=entry.get("unless_role"),
             first_touch=bool(entry.get("first_touch", False)),
+            model_in_threads=bool(entry.get("model_in_threads", False)),
             first_sentence=bool(entry.get("first_sentence", False)),
             scope=entry.get("scope", "all"),
             params=dict(entry.get("params") or {}),

@@ -45,6 +45,8 @@ class RuleSpec(_Strict):
     unless: list[str] = []
     unless_role: Literal["reader_focus", "specific_connection"] | None = None
     first_touch: bool = False
+    # With first_touch: the sentence model's findings still count in a thread, unless the reader asked for time.
+    model_in_threads: bool = False
     first_sentence: bool = False
     params: dict[str, int | float | str] = {}
     terms: list[str] = []

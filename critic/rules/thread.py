@@ -33,3 +33,8 @@ def is_first_touch(doc: Document, analysis: Analysis) -> bool:
 def reader_refusal(doc: Document) -> re.Match[str] | None:
     """Where the quoted thread says no to what a next message might ask ("not interested", "no calls")."""
     return _patterns("reader_refusals").search(quoted_text(doc))
+
+
+def reader_invited(doc: Document) -> bool:
+    """The quoted thread shows the reader asking for time or a meeting themselves."""
+    return _patterns("reader_invitations").search(quoted_text(doc)) is not None

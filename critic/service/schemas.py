@@ -91,6 +91,11 @@ class FindingOut(Span):
     replacements: list[str]
     source: str
     penalty: int | float
+    evidence_for: str | None = Field(
+        default=None,
+        description="Set on a suggestion that points at one more sentence bearing out a draft-level finding "
+        "(e.g. another sentence about the sender): the id of that finding. It costs no points of its own.",
+    )
 
 
 class StrengthOut(Span):
@@ -109,6 +114,9 @@ class Deduction(_Open):
     finding: str | None
     rule: str
     points: int | float
+    counted_as: str | None = Field(
+        default=None, description="When this finding cost nothing: the id of the finding its points went to."
+    )
 
 
 class RubricOut(_Open):
