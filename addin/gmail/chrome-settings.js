@@ -8,6 +8,8 @@
  * Without a saved URL the service is the one `critic addin gmail|manifest --url` packaged in defaults.json.
  */
 
+import { createClient, originOf } from "../panel/api.js";
+
 export const DEFAULT_URL = "http://127.0.0.1:8000";
 export const OPEN_OPTIONS = "open-options";
 const SETTINGS = ["serviceUrl", "apiKey"];
@@ -25,6 +27,12 @@ async function packagedUrl() {
 export async function loadSettings() {
   const { serviceUrl, apiKey } = await chrome.storage.local.get({ serviceUrl: "", apiKey: "" });
   return { serviceUrl: String(serviceUrl || (await packagedUrl())).replace(/\/+$/, ""), apiKey: String(apiKey || "") };
+}
+
+/** The API client (panel/api.js) for the saved service, with the saved key for that service's origin only. */
+export async function savedClient() {
+  const { serviceUrl, apiKey } = await loadSettings();
+  return createClient(serviceUrl, { auth: { key: apiKey, origin: originOf(`${serviceUrl}/`) } });
 }
 
 /** Saves the service URL, and the key when one is given (an empty key keeps the saved one). */

@@ -1,9 +1,9 @@
 // The extension's options page: the critic service's URL and the user's API key, kept in chrome.storage.local
 // (chrome-settings.js). After saving it asks the service, through the same API client the worker uses, whether
 // it answers and accepts the key, and says so in words. The key field is never filled back in.
-import { AuthRequired, createClient, originOf, ServiceUnreachable } from "../panel/api.js";
+import { AuthRequired, ServiceUnreachable } from "../panel/api.js";
 import { cleanServiceUrl } from "../panel/settings.js";
-import { loadSettings, saveSettings } from "./chrome-settings.js";
+import { loadSettings, saveSettings, savedClient } from "./chrome-settings.js";
 
 const form = document.getElementById("form");
 const urlInput = document.getElementById("url");
@@ -29,15 +29,15 @@ async function refresh() {
 
 /** [message, kind] for what the service says to the saved URL and key (GET /v1/rules needs the key like any /v1/). */
 async function verify() {
-  const { serviceUrl, apiKey } = await loadSettings();
+  const client = await savedClient();
   try {
-    await createClient(serviceUrl, { auth: { key: apiKey, origin: originOf(`${serviceUrl}/`) } }).rules();
-    return [apiKey ? "Saved. The service accepts your key." : "Saved. The service answers.", "ok"];
+    await client.rules();
+    return [client.hasKey ? "Saved. The service accepts your key." : "Saved. The service answers.", "ok"];
   } catch (err) {
     if (err instanceof AuthRequired) {
       return [err.hadKey ? "Saved, but the service did not accept this key: check it." : "Saved. This service needs an API key: paste yours above.", "warn"];
     }
-    if (err instanceof ServiceUnreachable) return [`Saved, but ${serviceUrl} cannot be reached right now.`, "warn"];
+    if (err instanceof ServiceUnreachable) return [`Saved, but ${client.baseUrl} cannot be reached right now.`, "warn"];
     return [`Saved, but the service answered: ${err.message}`, "warn"];
   }
 }

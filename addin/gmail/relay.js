@@ -77,7 +77,7 @@ function defaultConnect() {
 
 /** Content-script side: a client with createClient()'s interface whose calls run in the service worker. */
 export function relayClient({ connect = defaultConnect } = {}) {
-  const client = { baseUrl: "", hasKey: true };
+  const client = { baseUrl: "" }; // the service's URL, as the worker last reported it (for messages)
 
   function call(method, request, { signal, onHeuristic, onFinal } = {}) {
     return new Promise((resolve, reject) => {

@@ -92,9 +92,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         "https:// for anything but this machine)",
     )
     gmail.add_argument("--out", required=True, help="folder to write into (the extension goes in its gmail/)")
-    gmail.add_argument(
-        "--addin-dir", help="the addin/ folder to read (default: $CRITIC_ADDIN_DIR or the repository's)"
-    )
+    gmail.add_argument("--addin-dir", help="the addin/ folder to read (default: $CRITIC_ADDIN_DIR or the repository's)")
     gmail.set_defaults(func=cmd_gmail)
 
     tls = sub.add_parser("tls", help="certificates for HTTPS in development")
