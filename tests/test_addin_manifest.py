@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 from tools import require_tool, run_critic
 
+from critic.cli.addin_bundle import GMAIL_SCRIPTS, BundleError, bundle
+
 ROOT = Path(__file__).resolve().parents[1]
 ADDIN = ROOT / "addin"
 OUTLOOK = ADDIN / "outlook"
@@ -183,15 +185,79 @@ def test_generated_gmail_extension_reaches_only_the_service(generated: Path) -> 
     assert json.loads((generated / "gmail" / "defaults.json").read_text(encoding="utf-8")) == {
         "serviceUrl": GENERATED_URL
     }
+    for f in [m["background"]["service_worker"], m["options_ui"]["page"], *m["icons"].values()]:
+        assert (generated / "gmail" / f).is_file(), f
     for cs in m["content_scripts"]:
         for f in cs["js"] + cs.get("css", []):
             assert (generated / "gmail" / f).is_file(), f
-    # The shared panel is packaged (no remote code): the bundle holds the panel's modules, the worker imports api.js.
-    bundle = (generated / "gmail" / "panel-bundle.js").read_text(encoding="utf-8")
-    assert '__m["panel.js"]' in bundle and '__m["card-view.js"]' in bundle
-    assert (generated / "gmail" / "panel" / "api.js").read_text(encoding="utf-8") == (
-        ADDIN / "panel" / "api.js"
-    ).read_text(encoding="utf-8")
+
+
+def test_gmail_extension_packages_the_shared_panel_and_the_one_client(generated: Path) -> None:
+    """Each script is built from its module and what it imports (no remote code): the content script runs the shared
+    panel with the Gmail adapter, and the one API client (panel/api.js) is what the worker and the options page run."""
+    built = {Path(s).name: (generated / "gmail" / Path(s).name).read_text(encoding="utf-8") for s in GMAIL_SCRIPTS}
+    for module in ("panel/panel.js", "panel/card-view.js", "gmail/gmail-adapter.js", "gmail/relay.js"):
+        assert f'__m["{module}"]' in built["content.js"], module
+    assert "new CSSStyleSheet()" in built["content.js"]  # panel.css, as a constructed stylesheet
+    for name in ("background.js", "options.js"):
+        assert '__m["panel/api.js"]' in built[name], name
+    assert '__m["panel/panel.js"]' not in built["background.js"]
+    for name, src in built.items():
+        # Classic scripts: no import or export statement is left, and only the bundler's module table is global.
+        assert not re.search(r"^\s*(import|export)\b", src, re.M), name
+        assert not re.search(r"\bfetch\(\s*[\"']https?:", src), name
+    # The extension's own modules are not shipped beside the built scripts.
+    assert not (generated / "gmail" / "gmail-adapter.js").exists()
+    assert not (generated / "gmail" / "panel").exists()
+
+
+def test_gmail_command_builds_for_this_machine_by_default(tmp_path: Path) -> None:
+    proc = run_critic("addin", "gmail", "--out", str(tmp_path))
+    assert proc.returncode == 0, proc.stderr
+    ext = tmp_path / "gmail"
+    assert json.loads((ext / "defaults.json").read_text(encoding="utf-8")) == {"serviceUrl": "http://127.0.0.1:8000"}
+    assert json.loads((ext / "manifest.json").read_text(encoding="utf-8"))["host_permissions"] == ["http://127.0.0.1/*"]
+    refused = run_critic("addin", "gmail", "--url", "http://critic.example.com", "--out", str(tmp_path))
+    assert refused.returncode == 2 and "https://" in refused.stderr
+
+
+def _write(root: Path, files: dict[str, str]) -> Path:
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text, encoding="utf-8")
+    return root
+
+
+def test_bundle_resolves_relative_imports_and_css_modules(tmp_path: Path) -> None:
+    addin = _write(
+        tmp_path,
+        {
+            "lib/a.js": "export const A = 1;\nexport function twice(x) { return 2 * x; }\n",
+            "lib/b.js": 'import { A, twice as t } from "./a.js";\nexport class B { get v() { return t(A); } }\n',
+            "app/look.css": ".x { color: red; }\n",
+            "app/main.js": 'import { B } from "../lib/b.js";\nimport sheet from "./look.css" with { type: "css" };\n'
+            "globalThis.out = [new B().v, sheet.cssRules.length];\n",
+        },
+    )
+    src = bundle(addin, "app/main.js")
+    assert src.index('__m["lib/a.js"]') < src.index('__m["lib/b.js"]') < src.index('__m["app/main.js"]')
+    assert 'const { A, twice: t } = __m["lib/a.js"];' in src
+    assert 'sheet.replaceSync(".x { color: red; }\\n");' in src
+
+
+@pytest.mark.parametrize(
+    ("files", "message"),
+    [
+        ({"m.js": 'import * as x from "./n.js";\n', "n.js": ""}, "m.js:1: unsupported import/export form"),
+        ({"m.js": "export default 1;\n"}, "m.js:1: unsupported import/export form"),
+        ({"m.js": 'import { x } from "../../etc/x.js";\n'}, "outside the add-in folder"),
+        ({"m.js": 'import { x } from "./gone.js";\n'}, "gone.js, which does not exist"),
+        ({"m.js": 'import { x } from "./n.js";\n', "n.js": 'import { y } from "./m.js";\n'}, "import cycle"),
+    ],
+)
+def test_bundle_refuses_what_it_cannot_package(tmp_path: Path, files: dict[str, str], message: str) -> None:
+    with pytest.raises(BundleError, match=re.escape(message)):
+        bundle(_write(tmp_path, files), "m.js")
 
 
 @pytest.mark.parametrize(
@@ -221,8 +287,8 @@ def test_gmail_extension_is_mv3_with_only_needed_permissions() -> None:
         assert (GMAIL / f).is_file(), f
 
 
-def test_extension_has_no_remote_code() -> None:
-    for path in GMAIL.rglob("*"):
+def test_extension_has_no_remote_code(generated: Path) -> None:
+    for path in [*GMAIL.rglob("*"), *(generated / "gmail").rglob("*")]:
         if path.suffix not in (".js", ".html"):
             continue
         src = path.read_text(encoding="utf-8")

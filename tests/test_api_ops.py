@@ -71,15 +71,49 @@ def test_openapi_document(client):
     assert resp.status_code == 200
     spec = resp.get_json()
     assert spec["openapi"].startswith("3.1")
-    assert set(spec["paths"]) == {"/v1/critique", "/v1/critique/batch", "/v1/critique/stream", "/healthz", "/readyz"}
+    assert set(spec["paths"]) == {
+        "/v1/critique",
+        "/v1/critique/batch",
+        "/v1/critique/stream",
+        "/v1/rules",
+        "/v1/edit",
+        "/healthz",
+        "/readyz",
+    }
     schemas = spec["components"]["schemas"]
     assert {"CritiqueRequest", "CritiqueResponse", "BatchRequest", "BatchResponse", "Problem"} <= set(schemas)
+    assert {"RulesResponse", "RuleInfo", "EditRequest", "EditResponse"} <= set(schemas)
     assert schemas["CritiqueRequest"]["required"] == ["body"]
     assert "rapport.pleasantry" in schemas["CritiqueRequest"]["properties"]["rules"]["propertyNames"]["enum"]
     op = spec["paths"]["/v1/critique"]["post"]
     assert {"200", "400", "413", "415", "422", "429", "500"} <= set(op["responses"])
     assert "application/problem+json" in op["responses"]["422"]["content"]
     assert CritiqueRequest.model_json_schema()["properties"]["format"]["enum"] == ["text", "html"]
+    # The add-ins' routes: the catalogue (GET, no body) and the in-place HTML edit (409 when the words moved).
+    rules = spec["paths"]["/v1/rules"]["get"]
+    assert "requestBody" not in rules and {"200", "401", "429"} <= set(rules["responses"])
+    assert rules["responses"]["200"]["content"]["application/json"]["schema"]["$ref"].endswith("/RulesResponse")
+    assert schemas["RuleInfo"]["required"] == ["id", "title", "rubric", "severity", "message", "why", "configurable"]
+    edit = spec["paths"]["/v1/edit"]["post"]
+    assert edit["requestBody"]["content"]["application/json"]["schema"]["$ref"].endswith("/EditRequest")
+    assert edit["responses"]["200"]["content"]["application/json"]["schema"]["$ref"].endswith("/EditResponse")
+    assert {"200", "409", "413", "415", "422"} <= set(edit["responses"])
+    assert schemas["EditRequest"]["required"] == ["body", "start", "end", "quote", "replacement"]
+    assert schemas["EditRequest"]["additionalProperties"] is False
+
+
+def test_addin_routes_answer_what_the_document_says(client):
+    """/v1/rules and /v1/edit answers validate against their documented response models."""
+    from critic.service.schemas import EditResponse, RulesResponse
+
+    RulesResponse.model_validate(client.get("/v1/rules").get_json())
+    html = "<div>Hope this finds you well!</div><div>Do you have <b>30 minutes</b>?</div>"
+    resp = client.post("/v1/edit", json={"body": html, "start": 0, "end": 4, "quote": "Hope", "replacement": "Wish"})
+    assert resp.status_code == 200 and EditResponse.model_validate(resp.get_json()).body.startswith("<div>Wish this")
+    moved = client.post("/v1/edit", json={"body": html, "start": 0, "end": 4, "quote": "Nope", "replacement": ""})
+    assert moved.status_code == 409 and moved.get_json()["type"].endswith("span-moved")
+    bad = client.post("/v1/edit", json={"body": html, "start": "0", "end": 4, "quote": "Hope", "replacement": ""})
+    assert bad.status_code == 422 and bad.get_json()["errors"][0]["field"] == "start"
 
 
 def test_docs_page_is_offline_html(client):

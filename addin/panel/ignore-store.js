@@ -1,8 +1,8 @@
 /** Rules the user chose to ignore, remembered per device in localStorage. */
-const KEY = "outreach-critic:ignored-rules";
+export const IGNORE_KEY = "outreach-critic:ignored-rules";
 
 export class IgnoreStore {
-  constructor(storage = safeStorage(), key = KEY) {
+  constructor(storage = safeStorage(), key = IGNORE_KEY) {
     this.storage = storage;
     this.key = key;
   }

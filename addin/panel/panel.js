@@ -122,7 +122,7 @@ export class Panel {
     clearTimeout(this._noticeTimer);
     this.noticeEl.hidden = !message;
     this.noticeEl.replaceChildren(h("span", {}, message || ""),
-      undo ? h("button", { type: "button", class: "oc-undo", onclick: () => { this.notify(""); undo(); } }, "Undo") : null);
+      ...(undo ? [h("button", { type: "button", class: "oc-undo", onclick: () => { this.notify(""); undo(); } }, "Undo")] : []));
     if (message) this._noticeTimer = setTimeout(() => { this.noticeEl.hidden = true; }, undo ? 12000 : 8000);
   }
 
@@ -144,13 +144,18 @@ export class Panel {
       openExternal: store.openExternal ? () => store.openExternal() : null,
       onSave: async ({ serviceUrl, apiKey, keepKey }) => {
         await store.save({ serviceUrl, apiKey: keepKey ? this.saved?.apiKey || "" : apiKey });
-        this.settingsOpen = false;
         this.notify("Settings saved.");
-        await this.connect();
-        this.check();
+        await this.settingsChanged();
       },
       onCancel: reason ? null : () => { this.settingsOpen = false; this.critique ? this._render(this.root.dataset.phase || "final") : this.check(); },
     }));
+  }
+
+  /** The service URL or key changed (in this panel's form, or in the host's own settings page): reconnect, check. */
+  async settingsChanged() {
+    this.settingsOpen = false;
+    await this.connect();
+    this.check();
   }
 
   scheduleCheck() {

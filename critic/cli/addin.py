@@ -9,13 +9,24 @@ from pathlib import Path
 EXIT_OK, EXIT_INPUT = 0, 2
 
 
-def cmd_manifest(args: argparse.Namespace) -> int:
-    from critic.cli.addin_manifest import ManifestError, write_all
+EXTENSION_DEFAULT_URL = "http://127.0.0.1:8000"
+
+
+def _addin_dir(args: argparse.Namespace) -> Path | None:
     from critic.service.static import default_addin_dir
 
     addin = Path(args.addin_dir) if args.addin_dir else default_addin_dir()
-    if not (addin / "outlook" / "manifest.xml").is_file():
+    if not (addin / "outlook" / "manifest.xml").is_file() or not (addin / "gmail" / "manifest.json").is_file():
         print(f"critic: no add-in files in {addin} (set --addin-dir or CRITIC_ADDIN_DIR)", file=sys.stderr)
+        return None
+    return addin
+
+
+def cmd_manifest(args: argparse.Namespace) -> int:
+    from critic.cli.addin_manifest import ManifestError, write_all
+
+    addin = _addin_dir(args)
+    if addin is None:
         return EXIT_INPUT
     try:
         written = write_all(addin, Path(args.out), args.url)
@@ -27,6 +38,24 @@ def cmd_manifest(args: argparse.Namespace) -> int:
         f"wrote {len(written)} files under {out}:\n"
         f"  Outlook: {out / 'outlook' / 'manifest.xml'} (sideload this), {out / 'outlook' / 'unified'}/ (zip for the unified manifest)\n"
         f"  Gmail:   {out / 'gmail'}/ (chrome://extensions -> Load unpacked)"
+    )
+    return EXIT_OK
+
+
+def cmd_gmail(args: argparse.Namespace) -> int:
+    from critic.cli.addin_manifest import ManifestError, write_gmail
+
+    addin = _addin_dir(args)
+    if addin is None:
+        return EXIT_INPUT
+    try:
+        write_gmail(addin, Path(args.out), args.url)
+    except ManifestError as exc:
+        print(f"critic: {exc}", file=sys.stderr)
+        return EXIT_INPUT
+    print(
+        f"wrote the Gmail extension to {Path(args.out) / 'gmail'}/ for {args.url}\n"
+        "  chrome://extensions -> Developer mode -> Load unpacked -> that folder; then its options: your API key"
     )
     return EXIT_OK
 
@@ -43,7 +72,7 @@ def cmd_dev_cert(args: argparse.Namespace) -> int:
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    """Add `addin manifest` and `tls dev-cert` to the critic command."""
+    """Add `addin manifest`, `addin gmail` and `tls dev-cert` to the critic command."""
     addin = sub.add_parser("addin", help="add-in packages (Outlook manifests, Gmail extension) for a service URL")
     addin_sub = addin.add_subparsers(dest="addin_command", required=True)
     manifest = addin_sub.add_parser("manifest", help="write both Outlook manifests and the Gmail extension for --url")
@@ -55,6 +84,16 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--addin-dir", help="the addin/ folder to read (default: $CRITIC_ADDIN_DIR or the repository's)"
     )
     manifest.set_defaults(func=cmd_manifest)
+    gmail = addin_sub.add_parser("gmail", help="write the Gmail extension (shared panel and API client packaged in)")
+    gmail.add_argument(
+        "--url",
+        default=EXTENSION_DEFAULT_URL,
+        help=f"the service's URL, its default in the extension's options (default {EXTENSION_DEFAULT_URL}; "
+        "https:// for anything but this machine)",
+    )
+    gmail.add_argument("--out", required=True, help="folder to write into (the extension goes in its gmail/)")
+    gmail.add_argument("--addin-dir", help="the addin/ folder to read (default: $CRITIC_ADDIN_DIR or the repository's)")
+    gmail.set_defaults(func=cmd_gmail)
 
     tls = sub.add_parser("tls", help="certificates for HTTPS in development")
     tls_sub = tls.add_subparsers(dest="tls_command", required=True)

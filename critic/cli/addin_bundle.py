@@ -1,10 +1,15 @@
-"""Packages the shared panel into the Gmail extension, so Gmail runs the same panel as the demo and Outlook.
+"""Packages the add-in's ES modules as classic scripts, so the Gmail extension runs the same panel and the same API
+client as the demo and Outlook, with no remote code.
 
-A Chrome content script cannot be an ES module, so the panel's modules are joined into one classic script
-(panel-bundle.js): each module becomes a function scope whose exports are returned, its relative imports read
-from the modules before it, and the result is globalThis.__outreachCriticPanel. The extension's service worker is
-a module and imports panel/api.js (copied as is). Only our own small modules go through this: imports are
-`import { a, b as c } from "./x.js";` and exports are `export function|class|const|let NAME`, which is checked.
+A Chrome content script cannot be an ES module, and an extension can only load files inside its own folder, so each
+script the extension's manifest names (content.js, background.js, options.js) is built from its module under
+addin/gmail/ and every module it imports (addin/panel/ included) into one classic script: each module becomes a
+function scope that returns its exports and reads its imports from the modules before it. Only our own small modules
+go through this, in a subset that is checked (anything else fails the build, naming the file and line):
+
+    import { a, b as c } from "./x.js";                           a relative path inside addin/
+    import sheet from "../panel/panel.css" with { type: "css" };  a CSS module script: `sheet` is a CSSStyleSheet
+    export function|class|const|let NAME
 """
 
 from __future__ import annotations
@@ -12,82 +17,97 @@ from __future__ import annotations
 import json
 import re
 import shutil
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
-ENTRY = "panel.js"
-EXTRA = ("api.js",)  # the service worker's client: the same module, imported by background.js
-GLOBAL = "__outreachCriticPanel"
-_IMPORT = re.compile(r'^import\s*\{([^}]*)\}\s*from\s*"\./([\w.-]+\.js)";\s*$', re.M)
+GMAIL_SCRIPTS = ("gmail/content.js", "gmail/background.js", "gmail/options.js")
+_JS_IMPORT = re.compile(r'^import\s*\{([^}]*)\}\s*from\s*"(\.\.?/[\w./-]+\.js)";[ \t]*$', re.M)
+_CSS_IMPORT = re.compile(
+    r'^import\s+([A-Za-z_$][\w$]*)\s+from\s*"(\.\.?/[\w./-]+\.css)"\s+with\s*\{\s*type:\s*"css"\s*\};[ \t]*$', re.M
+)
 _EXPORT = re.compile(r"^export\s+(?:async\s+)?(function\*?|class|const|let)\s+([A-Za-z_$][\w$]*)", re.M)
 _OTHER = re.compile(r"^\s*(import|export)\b", re.M)
 
 
 class BundleError(ValueError):
-    """A panel module uses a form of import or export the bundler does not handle."""
+    """A module uses a form of import or export the bundler does not handle, or imports outside addin/."""
 
 
-def _module(path: Path) -> tuple[list[tuple[str, str]], str, list[str]]:
-    """(imports as (names, module), body without import/export keywords, exported names)."""
-    src = path.read_text(encoding="utf-8")
-    imports = [(names, mod) for names, mod in _IMPORT.findall(src)]
-    body = _IMPORT.sub("", src)
+def _resolve(addin: Path, module: str, spec: str) -> str:
+    """The id (path under addin/) of what `module` imports as `spec`."""
+    parts: list[str] = list(PurePosixPath(module).parent.parts)
+    for part in PurePosixPath(spec).parts:
+        if part == "..":
+            if not parts:
+                raise BundleError(f"{module}: {spec} is outside the add-in folder")
+            parts.pop()
+        elif part != ".":
+            parts.append(part)
+    target = "/".join(parts)
+    if not (addin / target).is_file():
+        raise BundleError(f"{module}: imports {spec}, which does not exist")
+    return target
+
+
+def _module(addin: Path, module: str) -> tuple[list[tuple[str, str]], list[tuple[str, str]], str, list[str]]:
+    """(JS imports as (names, id), CSS imports as (name, id), body without import/export keywords, exports)."""
+    src = (addin / module).read_text(encoding="utf-8")
+    js = [(names, _resolve(addin, module, spec)) for names, spec in _JS_IMPORT.findall(src)]
+    css = [(name, _resolve(addin, module, spec)) for name, spec in _CSS_IMPORT.findall(src)]
+    body = _CSS_IMPORT.sub("", _JS_IMPORT.sub("", src))
     exports = [m.group(2) for m in _EXPORT.finditer(body)]
     body = _EXPORT.sub(lambda m: m.group(0).removeprefix("export").lstrip(), body)
     left = _OTHER.search(body)
     if left:
         line = body[: left.start()].count("\n") + 1
-        raise BundleError(f"{path.name}:{line}: unsupported import/export form")
-    return imports, body, exports
+        raise BundleError(f"{module}:{line}: unsupported import/export form")
+    return js, css, body, exports
 
 
-def _order(panel: Path, entry: str) -> list[str]:
+def _order(addin: Path, entry: str) -> list[str]:
+    """The entry and every module it imports, each after the modules it imports."""
     done: list[str] = []
 
-    def visit(name: str, trail: tuple[str, ...]) -> None:
-        if name in done:
+    def visit(module: str, trail: tuple[str, ...]) -> None:
+        if module in done:
             return
-        if name in trail:
-            raise BundleError(f"import cycle: {' -> '.join((*trail, name))}")
-        for _, dep in _module(panel / name)[0]:
-            visit(dep, (*trail, name))
-        done.append(name)
+        if module in trail:
+            raise BundleError(f"import cycle: {' -> '.join((*trail, module))}")
+        for _, dep in _module(addin, module)[0]:
+            visit(dep, (*trail, module))
+        done.append(module)
 
     visit(entry, ())
     return done
 
 
-def bundle(addin: Path) -> str:
-    """The panel and everything it imports, plus panel.css as PANEL_CSS, as one classic script."""
-    panel = addin / "panel"
+def bundle(addin: Path, entry: str) -> str:
+    """`entry` (a module path under addin/, e.g. gmail/content.js) and everything it imports, as one classic script."""
     parts = [
-        "// Generated by critic.cli.addin_bundle from addin/panel/: do not edit here.",
+        f"// Generated by critic.cli.addin_bundle from addin/{entry} and the modules it imports: do not edit here.",
         "(() => {",
         '"use strict";',
         "const __m = {};",
     ]
-    for name in _order(panel, ENTRY):
-        imports, body, exports = _module(panel / name)
-        lines = [f"__m[{json.dumps(name)}] = (() => {{"]
-        for names, mod in imports:
+    for module in _order(addin, entry):
+        js, css, body, exports = _module(addin, module)
+        lines = [f"__m[{json.dumps(module)}] = (() => {{"]
+        for names, dep in js:
             binds = ", ".join(n.strip().replace(" as ", ": ") for n in names.split(",") if n.strip())
-            lines.append(f"const {{ {binds} }} = __m[{json.dumps(mod)}];")
+            lines.append(f"const {{ {binds} }} = __m[{json.dumps(dep)}];")
+        for name, sheet in css:
+            text = json.dumps((addin / sheet).read_text(encoding="utf-8"))
+            lines.append(f"const {name} = new CSSStyleSheet();\n{name}.replaceSync({text});")
         lines += [body.strip(), f"return {{ {', '.join(exports)} }};", "})();"]
         parts.append("\n".join(lines))
-    css = (panel / "panel.css").read_text(encoding="utf-8")
-    parts.append(
-        f'globalThis.{GLOBAL} = {{ ...__m[{json.dumps(ENTRY)}], ...__m["render.js"], ...__m["host.js"], '
-        f"PANEL_CSS: {json.dumps(css)} }};"
-    )
     parts.append("})();")
     return "\n".join(parts) + "\n"
 
 
-def write_bundle(addin: Path, dest: Path) -> list[Path]:
-    """Write panel-bundle.js and panel/api.js into the extension folder `dest`."""
-    out = [dest / "panel-bundle.js"]
-    out[0].write_text(bundle(addin), encoding="utf-8")
-    (dest / "panel").mkdir(exist_ok=True)
-    for name in EXTRA:
-        shutil.copyfile(addin / "panel" / name, dest / "panel" / name)
-        out.append(dest / "panel" / name)
-    return out
+def write_gmail_extension(addin: Path, dest: Path) -> list[Path]:
+    """The loadable extension in `dest`: gmail/'s manifest, pages, styles and icons, and its scripts built."""
+    if dest.exists():
+        shutil.rmtree(dest)
+    shutil.copytree(addin / "gmail", dest, ignore=shutil.ignore_patterns("*.js", "*.py", "__pycache__"))
+    for entry in GMAIL_SCRIPTS:
+        (dest / PurePosixPath(entry).name).write_text(bundle(addin, entry), encoding="utf-8")
+    return sorted(p for p in dest.rglob("*") if p.is_file())

@@ -3,7 +3,8 @@
 The manifests in addin/ are written for the development origin https://localhost:8443; this writes copies for
 another origin so nobody edits URLs by hand: DIR/outlook/manifest.xml (add-in-only XML), DIR/outlook/unified/
 (manifest.json + its two icons, zip them for the unified manifest) and DIR/gmail/ (the Chrome extension with host
-access to that origin and the service URL as its default).
+access to that origin and the service URL as its default). `critic addin gmail --out DIR [--url URL]` writes only
+DIR/gmail/, for a service on this machine by default.
 """
 
 from __future__ import annotations
@@ -68,15 +69,17 @@ def write_gmail(addin: Path, out: Path, url: str) -> list[Path]:
     parts = urlsplit(url.strip())
     if parts.scheme not in ("https", "http") or not parts.hostname:
         raise ManifestError("the service URL must be http(s)://host[:port][/path]")
+    if parts.username or parts.password or parts.query or parts.fragment:
+        raise ManifestError("the service URL must have no credentials, query or fragment")
     if parts.scheme == "http" and not is_loopback(parts.hostname):
         raise ManifestError("the extension sends your API key: use https:// for anything but this machine")
-    dest = out / "gmail"
-    if dest.exists():
-        shutil.rmtree(dest)
-    shutil.copytree(addin / "gmail", dest, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
-    from critic.cli.addin_bundle import write_bundle
+    from critic.cli.addin_bundle import BundleError, write_gmail_extension
 
-    write_bundle(addin, dest)
+    dest = out / "gmail"
+    try:
+        write_gmail_extension(addin, dest)
+    except BundleError as exc:
+        raise ManifestError(f"cannot package the extension: {exc}") from None
     manifest = json.loads((dest / "manifest.json").read_text(encoding="utf-8"))
     manifest["host_permissions"] = [f"{parts.scheme}://{parts.hostname}/*"]
     (dest / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")

@@ -7,14 +7,14 @@ import functools
 from typing import Any
 
 from flask import Blueprint, Response, json, redirect
-from pydantic import BaseModel, ConfigDict, Field
 
 from critic.analysis.lexicon import load_yaml
 from critic.ingest.html_edit import SpanMoved, replace_span
 from critic.rules.registry import RULE_FILES, all_rules
 from critic.service import errors
 from critic.service.errors import ApiProblem
-from critic.service.parsing import read_json, validate
+from critic.service.parsing import read_json, response_checked, validate
+from critic.service.schemas import EditRequest, EditResponse, RulesResponse
 
 bp = Blueprint("addin_api", __name__)
 LLM_RUBRICS = ("empathy", "value_first", "imposition", "rapport", "clarity")
@@ -22,17 +22,6 @@ LLM_RUBRICS = ("empathy", "value_first", "imposition", "rapport", "clarity")
 errors.PROBLEM_TYPES.setdefault(
     "span-moved", "The words to replace are no longer at that place in the draft: check again."
 )
-
-
-class EditRequest(BaseModel):
-    """One fix to make in an HTML body: visible characters [start, end) (code points) must read `quote`."""
-
-    model_config = ConfigDict(strict=True, extra="forbid")
-    body: str = Field(max_length=1_000_000)
-    start: int = Field(ge=0)
-    end: int = Field(ge=0)
-    quote: str = Field(min_length=1)
-    replacement: str
 
 
 @functools.cache
@@ -85,8 +74,8 @@ def root() -> Response:
 @bp.get("/v1/rules")
 def rules() -> Response:
     """The rule catalogue: [{id, title, rubric, severity, message, why, configurable}]."""
-    resp = Response(json.dumps({"rules": list(catalogue())}), mimetype="application/json")
-    return resp
+    data = response_checked(RulesResponse, {"rules": list(catalogue())})
+    return Response(json.dumps(data), mimetype="application/json")
 
 
 @bp.post("/v1/edit")
@@ -97,4 +86,4 @@ def edit() -> Response:
         body = replace_span(req.body, req.start, req.end, req.quote, req.replacement)
     except SpanMoved as exc:
         raise ApiProblem(409, "Span moved", str(exc), "span-moved") from None
-    return Response(json.dumps({"body": body}), mimetype="application/json")
+    return Response(json.dumps(response_checked(EditResponse, {"body": body})), mimetype="application/json")

@@ -24,9 +24,12 @@ from critic.service.schemas import (
     BatchResponse,
     CritiqueRequest,
     CritiqueResponse,
+    EditRequest,
+    EditResponse,
     Health,
     Problem,
     Ready,
+    RulesResponse,
 )
 
 bp = Blueprint("openapi", __name__)
@@ -94,7 +97,18 @@ _SSE_EVENT = {
 @functools.cache
 def spec() -> dict[str, Any]:
     """The OpenAPI 3.1 document."""
-    models = [CritiqueRequest, BatchRequest, CritiqueResponse, BatchResponse, Problem, Health, Ready]
+    models = [
+        CritiqueRequest,
+        BatchRequest,
+        EditRequest,
+        CritiqueResponse,
+        BatchResponse,
+        RulesResponse,
+        EditResponse,
+        Problem,
+        Health,
+        Ready,
+    ]
     _, top = models_json_schema(
         [(m, "validation" if "Request" in m.__name__ else "serialization") for m in models], ref_template=REF
     )
@@ -128,6 +142,24 @@ def spec() -> dict[str, Any]:
         "/v1/critique/stream": {
             "post": _operation(
                 "Critique one draft as Server-Sent Events", "CritiqueRequest", stream_ok, api_errors, "critiqueStream"
+            )
+        },
+        "/v1/rules": {
+            "get": _operation(
+                "The rule catalogue: every rule id a request may name in `rules`, with its title",
+                None,
+                _json_ok("RulesResponse", "The rules"),
+                {code: _CLIENT_ERRORS[code] for code in ("401", "429")},
+                "rules",
+            )
+        },
+        "/v1/edit": {
+            "post": _operation(
+                "Make one fix in an HTML body: only the span's characters change",
+                "EditRequest",
+                _json_ok("EditResponse", "The body with the fix made"),
+                {**api_errors, "409": "The words are no longer at that span (`span-moved`): check the draft again"},
+                "edit",
             )
         },
         "/healthz": {"get": _operation("Liveness", None, _json_ok("Health", "The process is up"), {}, "healthz")},

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
 MAX_BATCH = 50
 Level = Literal["off", "suggestion", "warning", "error"]
@@ -57,6 +57,27 @@ class BatchRequest(BaseModel):
         description="Each item is a CritiqueRequest.",
         json_schema_extra={"items": {"$ref": "#/components/schemas/CritiqueRequest"}},
     )
+
+
+def _whole_number(value: Any) -> Any:
+    """JSON has one number type: 12.0 is the integer 12 (JSON Schema agrees); text and booleans are not numbers."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError("must be a whole number")
+    return value
+
+
+# An offset into a text: a whole number >= 0 (12.0 accepted as 12; 12.5, "12" and true refused).
+Offset = Annotated[int, Field(ge=0, strict=False), BeforeValidator(_whole_number)]
+
+
+class EditRequest(_Request):
+    """One fix to make in an HTML body: its visible characters [start, end) (code points) must read `quote`."""
+
+    body: str = Field(description="The body as HTML, as the mail client holds it (within the request size limit: 413).")
+    start: Offset = Field(description="The finding's `start` (code points of the visible text).")
+    end: Offset = Field(description="The finding's `end`.")
+    quote: str = Field(min_length=1, description="The finding's `quote`: what must be at [start, end) now.")
+    replacement: str = Field(description='The new text ("" deletes the span).')
 
 
 # ---- responses ---------------------------------------------------------------------------------------------------
@@ -235,6 +256,30 @@ class BatchResponse(BaseModel):
     """One result per draft, in the order sent."""
 
     results: list[BatchOk | BatchError]
+
+
+class RuleInfo(BaseModel):
+    """A rule a request may name in `rules`, with the human title the add-ins show."""
+
+    id: str
+    title: str
+    rubric: str
+    severity: Literal["suggestion", "warning", "error"]
+    message: str
+    why: str
+    configurable: bool
+
+
+class RulesResponse(BaseModel):
+    """The rule catalogue: every rule id a request may re-level or turn off."""
+
+    rules: list[RuleInfo]
+
+
+class EditResponse(BaseModel):
+    """The HTML body with only the span's characters replaced; every other byte as sent."""
+
+    body: str
 
 
 class Health(BaseModel):

@@ -31,7 +31,7 @@ LAUNCH_ARGS = [
 CHROMIUM = require_tool("chromium")
 
 # Imported after the skip so a machine without the test extras can still collect the rest of the suite.
-from playwright.sync_api import Browser, Page, sync_playwright  # noqa: E402
+from playwright.sync_api import Browser, Page, Playwright, sync_playwright  # noqa: E402
 
 
 def _free_port() -> int:
@@ -111,11 +111,17 @@ def keyed_service() -> str:
 
 
 @pytest.fixture(scope="session")
-def browser() -> Browser:
+def pw() -> Playwright:
+    """One Playwright driver for the session (the sync API allows one at a time)."""
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS)
-        yield b
-        b.close()
+        yield p
+
+
+@pytest.fixture(scope="session")
+def browser(pw: Playwright) -> Browser:
+    b = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS)
+    yield b
+    b.close()
 
 
 @pytest.fixture()
