@@ -397,4 +397,6 @@ def no_reader_situation(rule: Rule, ctx: Context, sev: Severity) -> list[Finding
         return []  # an insight or fix about the reader's own site, store or work is their situation, in their terms
     if not any(s.reader for s in content):
         return []  # the reader never appears at all: empathy.reader_absent says that
+    if any("value" in s.roles for s in content) and not _asks(ctx, min_cost=1.0):
+        return []  # something handed over with nothing asked back (a goodbye with a resource) is for the reader
     return [ctx.at_sentence(rule, sev, content[0])]
