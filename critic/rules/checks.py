@@ -66,11 +66,20 @@ def _level(base: Severity, bump: bool) -> Severity:
 def meeting_request(rule: Rule, ctx: Context, sev: Severity) -> list[Finding]:
     if not ctx.first_touch:
         return []
+    values = [s.index for s in ctx.analysis.sentences if "value" in s.roles]
     return [
-        ctx.at_sentence(rule, sev, s, replacements=ladder("meeting"))
+        ctx.at_sentence(rule, _earned(sev, sum(v < s.index for v in values)), s, replacements=ladder("meeting"))
         for s in _asks(ctx, 2)
         if s.ask_kind == "meeting" and not _SLOT.search(s.text)
     ]
+
+
+def _earned(sev: Severity, given_before: int) -> Severity:
+    """A meeting asked after real value (a role's pay and scope, traction, a finding) is the next step: a suggestion."""
+    return min(sev, Severity.SUGGESTION) if given_before >= EARNED_AFTER else sev
+
+
+EARNED_AFTER = 2  # value-giving sentences before the ask
 
 
 @check("imposition.time_slot")

@@ -29,12 +29,13 @@ def _role_allows(rule: Rule, sentence: Sentence) -> bool:
 
 
 def _model_says_otherwise(rule: Rule, sentence: Sentence) -> bool:
-    """The sentence model is sure the sentence does something this rule excludes, and not what the rule is about.
+    """The sentence model is surer the sentence does something this rule excludes than what the rule is about.
 
     "Turnaround for urgent samples did not change" holds an urgency word but informs; it does not press.
     """
-    functions = set(sentence.functions)
-    return bool(functions & set(rule.unless_functions)) and functions.isdisjoint(rule.functions)
+    # Functions come most likely first: the one the model ranks higher between the two readings decides.
+    ranked = [f for f in sentence.functions if f in rule.unless_functions or f in rule.functions]
+    return bool(ranked) and ranked[0] in rule.unless_functions
 
 
 def run_phrase_rule(rule: Rule, ctx: Context, severity: Severity) -> list[Finding]:
