@@ -75,7 +75,9 @@ def run_phrase_rule(rule: Rule, ctx: Context, severity: Severity) -> list[Findin
             and not set(rule.functions).isdisjoint(sentence.functions)
             and not (english and rule.model_unless and rule.model_unless.search(sentence.text, inside))
         ):
-            found = [_model_finding(rule, ctx, severity, sentence)]
+            soft = rule.soft_when_value and any("value" in s.roles for s in ctx.analysis.sentences)
+            # Beside real value, what the model alone calls a stock claim is padding to trim, not a failed exchange.
+            found = [_model_finding(rule, ctx, min(severity, Severity.SUGGESTION) if soft else severity, sentence)]
         findings.extend(found)
     return findings
 

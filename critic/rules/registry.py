@@ -74,6 +74,7 @@ class Rule:
     unless_role: str | None = None
     first_touch: bool = False
     model_in_threads: bool = False
+    soft_when_value: bool = False
     first_sentence: bool = False
     scope: str = "all"
     params: dict[str, Any] = dataclasses.field(default_factory=dict)
@@ -173,6 +174,7 @@ def _rule(entry: dict[str, Any], source: str, checked: bool = False) -> Rule:
             unless_role=entry.get("unless_role"),
             first_touch=bool(entry.get("first_touch", False)),
             model_in_threads=bool(entry.get("model_in_threads", False)),
+            soft_when_value=bool(entry.get("soft_when_value", False)),
             first_sentence=bool(entry.get("first_sentence", False)),
             scope=entry.get("scope", "all"),
             params=dict(entry.get("params") or {}),

@@ -47,6 +47,7 @@ class RuleSpec(_Strict):
     first_touch: bool = False
     # With first_touch: the sentence model's findings still count in a thread, unless the reader asked for time.
     model_in_threads: bool = False
+    soft_when_value: bool = False  # what the model alone raises is a suggestion when the draft gives real value
     first_sentence: bool = False
     params: dict[str, int | float | str] = {}
     terms: list[str] = []
