@@ -6,6 +6,7 @@ import dataclasses
 import re
 
 from critic.analysis.functions import sentence_model
+from critic.analysis.invitation import answer_invitation
 from critic.analysis.language import MODEL_LANGUAGES, detect
 from critic.analysis.lexicon import Lexicon, lexicon
 from critic.analysis.matcher import Matcher, NeedleIndex
@@ -269,6 +270,7 @@ def analyse(doc: Document, recipient_names: tuple[str, ...] = ()) -> Analysis:
     if language in MODEL_LANGUAGES and sentences:
         labelled = sentence_model().label([s.text for s in sentences])
         sentences = [_with_functions(s, tuple(f), language) for s, f in zip(sentences, labelled, strict=True)]
+    sentences = answer_invitation(doc, sentences)
     return Analysis(
         tuple(sentences), tuple(paragraphs), _stats(doc, sentences, paragraphs), doc_needles, language, reliable
     )

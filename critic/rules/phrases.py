@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import re
 
+from critic.analysis.invitation import reader_invited
 from critic.analysis.language import MODEL_LANGUAGES
 from critic.analysis.lexicon import lexicon
 from critic.analysis.matcher import WRAPPED, irregular_spaces
 from critic.model import Finding, Sentence, Severity
 from critic.rules.context import Context
 from critic.rules.registry import PhrasePattern, Rule
-from critic.rules.thread import reader_invited
 
 
 def _article(text: str) -> str:
@@ -41,7 +41,7 @@ def _model_says_otherwise(rule: Rule, sentence: Sentence) -> bool:
 def run_phrase_rule(rule: Rule, ctx: Context, severity: Severity) -> list[Finding]:
     """Findings of one phrase rule."""
     phrases_apply = not (rule.first_touch and not ctx.first_touch)
-    if not phrases_apply and not (rule.model_in_threads and not reader_invited(ctx.doc)):
+    if not phrases_apply and not (rule.model_in_threads and not reader_invited(ctx.doc, ctx.analysis.sentences)):
         return []
     if rule.field == "subject":
         subject = ctx.doc.subject
