@@ -76,8 +76,22 @@ def _run_rule(rule: Rule, ctx: Context, overrides: Overrides) -> list[Finding]:
     return found
 
 
-def _overlaps_placeholder(f: Finding, doc: Document) -> bool:
-    return any(p.field == f.field and p.start < f.end and f.start < p.end for p in doc.placeholders)
+def _about_placeholder(f: Finding, doc: Document) -> bool:
+    """The finding is about a merge tag itself (its words are the tag's): say nothing until it is filled.
+
+    A sentence that holds a tag is still judged by its own words ("Huge admirer of {{company}}'s work!" flatters).
+    """
+    tags = [p for p in doc.placeholders if p.field == f.field and p.start < f.end and f.start < p.end]
+    if not tags:
+        return False
+    words = list(f.quote)
+    for p in tags:
+        for i in range(max(p.start, f.start), min(p.end, f.end)):
+            words[i - f.start] = " "
+    return sum(ch.isalpha() for ch in words) < PLACEHOLDER_CONTEXT
+
+
+PLACEHOLDER_CONTEXT = 12  # letters of the writer's own around a tag before a finding is about them, not the tag
 
 
 def _strengths(doc: Document, analysis: Analysis) -> tuple[Strength, ...]:
@@ -134,7 +148,7 @@ def heuristic_critique(
         found = _run_rule(rule, ctx, overrides)
         # A merge tag stands for words the writer has not written yet: judge the words, not the tag (except the
         # rule whose subject is the tag itself).
-        findings.extend(f for f in found if rule.id == UNFILLED_TAG or not _overlaps_placeholder(f, doc))
+        findings.extend(f for f in found if rule.id == UNFILLED_TAG or not _about_placeholder(f, doc))
     ordered = tuple(sorted(findings, key=order))
     stats = dict(analysis.stats)
     stats["first_touch"] = first_touch
