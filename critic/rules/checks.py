@@ -311,8 +311,7 @@ def subject_length(rule: Rule, ctx: Context, sev: Severity) -> list[Finding]:
             return []
         # A stranger's email with no subject gives no reason to open it: a warning, where a long one is polish. A
         # follow-up usually travels in its first email's thread, under that subject.
-        follow_up = any("nagging" in s.functions for s in ctx.analysis.sentences)
-        level = _level(sev, sev < Severity.WARNING and not follow_up)
+        level = _level(sev, sev < Severity.WARNING and not ctx.follow_up)
         msg = "No subject line: a stranger's email without one gives no reason to open it, and few get replies."
         return [ctx.finding(rule, level, 0, 0, field="subject", message=msg)]
     words = len(WORD.findall(subject))
@@ -414,8 +413,8 @@ def dismisses_reader(rule: Rule, ctx: Context, sev: Severity) -> list[Finding]:
 @check("empathy.no_reader_situation")
 def no_reader_situation(rule: Rule, ctx: Context, sev: Severity) -> list[Finding]:
     content = _topic_sentences(ctx)
-    if not ctx.first_touch or len(content) < 2:
-        return []
+    if not ctx.first_touch or ctx.follow_up or len(content) < 2:
+        return []  # a follow-up leans on the first email, which carried the reader's situation
     if any(_READER_FUNCTIONS & set(s.functions) for s in content):
         return []
     if _grounded_in_reader([s for s in content if "about_reader" in s.roles]):

@@ -100,6 +100,11 @@ class Context:
         """Whether `rule` applies to a draft in this draft's language."""
         return "*" in rule.languages or self.analysis.language in rule.languages
 
+    @property
+    def follow_up(self) -> bool:
+        """The draft chases an earlier message of the writer's (the sentence model hears a nudge in it)."""
+        return any("nagging" in s.functions for s in self.analysis.sentences)
+
     def content_sentences(self) -> list[Sentence]:
         """Sentences that carry the message: not greetings or sign-offs."""
         return [s for s in self.analysis.sentences if s.role not in ("greeting", "sign_off")]
