@@ -417,7 +417,7 @@ def no_reader_situation(rule: Rule, ctx: Context, sev: Severity) -> list[Finding
         return []  # a follow-up leans on the first email, which carried the reader's situation
     if any(_READER_FUNCTIONS & set(s.functions) for s in content):
         return []
-    if _grounded_in_reader([s for s in content if "about_reader" in s.roles]):
+    if _grounded_in_reader([s for s in content if s.reader >= 2]):  # about them, even beside a word about you
         return []
     if any("value" in s.roles and s.reader for s in content):
         return []  # an insight or fix about the reader's own site, store or work is their situation, in their terms
