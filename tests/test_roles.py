@@ -74,3 +74,11 @@ def test_generic_greetings_name_nobody(greeting: str) -> None:
 def test_a_meeting_that_waits_for_a_yes_asks_only_for_a_reply(sentence: str, kind: str) -> None:
     last = analyse(normalise(Draft(body=f"Hi Sam,\n\n{sentence}"))).sentences[-1]
     assert last.ask_kind == kind
+
+
+def test_the_writers_own_service_at_a_price_is_a_pitch_not_an_insight() -> None:
+    from critic import Draft, critique
+
+    body = "Hi Sam,\n\nWe can submit your site to over 400 search engines for only $29.95 per month. Call us today!"
+    pitch = critique(Draft(body=body), llm="off").analysis.sentences[1]
+    assert "value" not in pitch.roles and "insight" not in pitch.functions

@@ -297,6 +297,15 @@ _SECOND = re.compile(r"\b(?:you|your|yours|you're|you've|you'd|you'll)\b", re.I)
 _PERSONAL = re.compile(r"\b(?:i|me|my|we|our|us|you|your)\b", re.I)
 
 
+# "We can submit your site to 400 engines for only $29.95 a month": what the writer sells, at a price.
+_PRICED_OFFER = re.compile(
+    r"\b(we|i)(?:'ll| will| can| could)?\s+(?:can\s+)?(offer|provide|submit|deliver|do|get|give|handle|manage|build|"
+    r"design|create|make|list|place|promote|advertise|register|host|clean|fix|repair|install)\b[^.!?]*[$€£]\s?\d"
+    r"|\bfor (only|just|as little as) [$€£]\s?\d",
+    re.IGNORECASE,
+)
+
+
 def _plausible(text: str, functions: tuple[str, ...], language: str) -> tuple[str, ...]:
     """The functions that fit the sentence's form: an ask is put to the reader; guilt is between people.
 
@@ -321,8 +330,12 @@ def _with_functions(s: Sentence, functions: tuple[str, ...], language: str) -> S
     an insight without a figure). Other languages have no lexicon, so the model's functions are their roles.
     """
     functions = _plausible(s.text, functions, language)
+    priced = language == "en" and _PRICED_OFFER.search(s.text) is not None
+    if priced:
+        # The writer's own service at a price is a pitch, however many figures it holds.
+        functions = tuple(dict.fromkeys("generic_claim" if x == "insight" else x for x in functions))
     f = set(functions)
-    roles = [r for r in s.roles if r != "other"] if language == "en" else []
+    roles = [r for r in s.roles if r != "other" and not (priced and r == "value")] if language == "en" else []
     cost, kind = (s.ask_cost, s.ask_kind) if language == "en" else (0.0, "")
     reader, sender = (s.reader, s.sender) if language == "en" else (0, 0)
     short = len(s.text) <= _SHORT_LINE
