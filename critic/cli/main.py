@@ -240,7 +240,7 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument(
         "labels",
         nargs="*",
-        help="labeled YAML sets (default: tests/data/devset.yaml, devset2.yaml and heldout.yaml side by side; "
+        help="labeled YAML sets (default: the tuning sets tests/data/devset*.yaml and heldout.yaml side by side; "
         "one set prints its disagreements too)",
     )
     ev.add_argument("--format", choices=("text", "json"), default="text", help="a table, or the whole report as JSON")
