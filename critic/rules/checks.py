@@ -337,6 +337,10 @@ _BUZZ: dict[str, re.Pattern[str]] = {}
 def buzzwords(rule: Rule, ctx: Context, sev: Severity) -> list[Finding]:
     regex = _buzz_regex(rule)
     plain = _plain_compounds()
+    p = rule.params
+    whole = ctx.doc.body
+    if len(regex.findall(whole)) + len(_COMPOUND.findall(whole)) < min(p["per_sentence"], p["jargon_per_sentence"]):
+        return []  # too few in the whole draft for any sentence to reach a threshold
     counted = []
     for s in ctx.content_sentences():
         buzz = [m.lower() for m in regex.findall(s.text)]
@@ -345,7 +349,6 @@ def buzzwords(rule: Rule, ctx: Context, sev: Severity) -> list[Finding]:
         compounds = [m for m in _COMPOUND.findall(s.text) if m.lower() not in plain and m.lower() not in buzz]
         counted.append((buzz, compounds, s))
     total = sum(len(b) for b, _, _ in counted)
-    p = rule.params
     dense = [
         (b, c, s) for b, c, s in counted if len(b) >= p["per_sentence"] or len(b) + len(c) >= p["jargon_per_sentence"]
     ]

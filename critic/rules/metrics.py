@@ -77,10 +77,11 @@ def message_words(ctx: Context, params: dict[str, Any]) -> Iterator[Reading]:
 def grade(ctx: Context, params: dict[str, Any]) -> Iterator[Reading]:
     """The Flesch-Kincaid grade of the message, pointing at its hardest sentence; none under `min_words`."""
     sentences = ctx.content_sentences()
-    if sum(s.words for s in sentences) < params["min_words"]:
-        return
+    value = float(ctx.analysis.stats.get("reading_grade") or 0.0)
+    if sum(s.words for s in sentences) < params["min_words"] or value <= params["first_level"]:
+        return  # under every level: no need to grade each sentence for the hardest one
     hardest = max(sentences, key=lambda s: (reading_grade(s.text) if s.words >= 8 else 0.0, s.words))
-    yield _at(hardest, float(ctx.analysis.stats.get("reading_grade") or 0.0))
+    yield _at(hardest, value)
 
 
 @measure("sentence_words")
