@@ -8,15 +8,17 @@ from critic.analysis.invitation import patterns, quoted_text
 from critic.model import Analysis, Document
 
 
-def is_warm_intro(analysis: Analysis) -> bool:
-    """The draft introduces people to each other (in its first few sentences), so no one is a stranger."""
+def is_warm_intro(analysis: Analysis, doc: Document | None = None) -> bool:
+    """The draft introduces people to each other (its subject or first few sentences say so): no one is a stranger."""
+    if doc is not None and patterns("warm_intro_subject").search(doc.subject):
+        return True
     opening = [s for s in analysis.sentences if s.role not in ("greeting", "sign_off")][:3]
     return any("intro_offer" in s.functions or patterns("warm_intro").search(s.text) for s in opening)
 
 
 def is_first_touch(doc: Document, analysis: Analysis) -> bool:
     """A stranger's first message: no quoted thread to reply to, and not a warm introduction."""
-    return not any(x.kind == "quote" for x in doc.excluded) and not is_warm_intro(analysis)
+    return not any(x.kind == "quote" for x in doc.excluded) and not is_warm_intro(analysis, doc)
 
 
 def reader_refusal(doc: Document) -> re.Match[str] | None:
