@@ -3,7 +3,8 @@
     python bench/engine.py [--repeat 20] [--coldstart-runs 5]
 
 Prints per-draft median and p95 over the 64 real emails (tests/data/corpus), proselint's time for
-the same texts, their ratio, the time for a ~150-word draft, and how time grows with 10x the text;
+the same texts, their ratio, the time for a ~150-word draft (again, and cold: every sentence new to the
+process), and how time grows with 10x the text;
 then the cold-start figures of bench/coldstart.py (import, first critique, a whole `critic check`,
 each in fresh processes, with proselint's whole process beside them).
 Timings on a shared machine are noisy: read the ratios, which compare runs made side by side.
@@ -60,6 +61,11 @@ def _proselint():
     return lambda text: LintFile("<bench>", f"\n{text}\n").lint()
 
 
+def _unique(text: str, n: int) -> str:
+    """The text with a different number in every sentence: as new to the caches as a fresh draft."""
+    return ". ".join(f"{part} ({n})" if part.strip() else part for part in text.split(". "))
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--repeat", type=int, default=20)
@@ -81,6 +87,9 @@ def main() -> int:
     for _ in range(args.repeat * 20):  # side by side, so the ratio holds however fast the machine is right now
         typical += _time(lambda: critique(Draft(body=TYPICAL), llm="off"), 1)
         typical_lint += _time(lambda: lint(TYPICAL), 1)
+    # Cold: every sentence new to the process (a number changed in each), so no per-sentence cache answers.
+    cold_texts = [_unique(TYPICAL, i) for i in range(args.repeat * 20)]
+    cold = [t for text in cold_texts for t in _time(lambda x=text: critique(Draft(body=x), llm="off"), 1)]
     big = Draft(body="\n\n".join([TYPICAL.split("\n\n")[1]] * 10))
     small = Draft(body=TYPICAL.split("\n\n")[1])
     t_small = statistics.median(_time(lambda: critique(small, llm="off"), args.repeat * 10))
@@ -98,6 +107,7 @@ def main() -> int:
         f"typical {words}-word draft: median {statistics.median(typical) * ms:.3f} ms, p95 {_p95(typical) * ms:.3f} ms"
         f"   (proselint {statistics.median(typical_lint) * ms:.3f} ms; ratio {statistics.median(typical) / statistics.median(typical_lint):.3f})"
     )
+    print(f"  the same draft cold (each sentence unique): median {statistics.median(cold) * ms:.3f} ms")
     print(f"10x the text costs {t_big / t_small:.1f}x the time ({t_small * ms:.3f} ms -> {t_big * ms:.3f} ms)")
     if args.coldstart_runs > 0:
         print(report(measure(args.coldstart_runs), args.coldstart_runs))
