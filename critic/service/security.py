@@ -12,6 +12,7 @@ from flask import Flask, Response, current_app, g, request
 from flask_cors import CORS
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
+from werkzeug.routing import Rule
 
 from critic.service.errors import ApiProblem
 
@@ -58,11 +59,16 @@ def _key_ok(presented: str, keys: tuple[str, ...]) -> bool:
     return ok
 
 
+def _is_api(path: str, rule: Rule | None) -> bool:
+    """The request is for the API: its path is under /v1/, or it was routed to a /v1 view whatever its spelling."""
+    return path.startswith(API_PREFIX) or (rule is not None and rule.rule.startswith(API_PREFIX.rstrip("/")))
+
+
 def _before() -> None:
     incoming = request.headers.get("X-Request-ID", "")
     g.request_id = incoming if _REQUEST_ID.fullmatch(incoming) else uuid.uuid4().hex
     keys: tuple[str, ...] = current_app.config["API_KEYS"]
-    if not keys or request.method == "OPTIONS" or not request.path.startswith(API_PREFIX):
+    if not keys or request.method == "OPTIONS" or not _is_api(request.path, request.url_rule):
         return
     presented = _presented_key()
     if presented is None or not _key_ok(presented, keys):
