@@ -44,19 +44,22 @@ def minimal_app():  # type: ignore[no-untyped-def]
 
 
 def _serve(kind: str, port: int, workers: int, worker_class: str, threads: int) -> int:
-    """Run one app under critic's gunicorn settings in this process (the child side of `start`)."""
+    """Run one app under critic's gunicorn settings in this process (the child side of `start`).
+
+    The critic runs exactly as `critic serve --workers N` does (critic.service.server.serve: metrics pooled across
+    workers, the access log at CRITIC_LOG_LEVEL, the warmed app frozen before the fork); only the worker class and
+    threads can be overridden.
+    """
     from critic.service import prefork
 
-    if kind == "minimal":
-        app = minimal_app()
-    else:
-        from critic.service.app import create_app
-
-        app = create_app()
     cls = prefork.WORKER_CLASS if worker_class == "gthread" else worker_class
+    if kind == "critic":
+        from critic.service.server import serve
+
+        return serve(HOST, port, workers, threads=threads, worker_class=cls)
     opts = prefork.options(HOST, port, workers, lambda p: f"http://{HOST}:{p}", None, threads, cls)
     opts["loglevel"] = "warning"
-    prefork.CriticApplication(app, opts).run()
+    prefork.CriticApplication(minimal_app(), opts).run()
     return 0
 
 
@@ -69,6 +72,32 @@ def start(
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     _wait_healthy(port, proc)
     return proc, port
+
+
+def cpu_seconds(master: int) -> float:
+    """User + system CPU of a gunicorn master and its live workers so far (Linux /proc), in seconds."""
+    pids = [master]
+    children = Path(f"/proc/{master}/task/{master}/children")
+    if children.exists():
+        pids += [int(p) for p in children.read_text().split()]
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of stat)
+    return total / ticks
+
+
+def measure(port: int, master: int, drafts: list[dict[str, str]], clients: int, duration: float) -> dict[str, float]:
+    """One wrk level, plus the server's CPU per answered request (robust to other load on the machine)."""
+    before = cpu_seconds(master)
+    level = run_wrk(port, drafts, clients, duration)
+    used = cpu_seconds(master) - before
+    level["cpu_ms_per_request"] = round(used * 1000 / level["requests"], 3) if level["requests"] else None
+    return level
 
 
 def stop(proc: subprocess.Popen) -> None:
@@ -88,14 +117,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--duration", type=float, default=10.0, help="seconds per level")
     parser.add_argument("--rate-limit", default="100000000/minute", help="CRITIC_RATE_LIMIT (the limiter still runs)")
     parser.add_argument("--distinct", action="store_true", help="2000 distinct drafts instead of 24")
+    parser.add_argument("--log-level", default="INFO", help="CRITIC_LOG_LEVEL (INFO, the default, logs every request)")
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--serve", choices=("critic", "minimal"), help=argparse.SUPPRESS)
     parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.serve:
         return _serve(args.serve, args.port, args.workers, args.worker_class, args.threads)
-    env = {**os.environ, "CRITIC_RATE_LIMIT": args.rate_limit, "CRITIC_LOG_LEVEL": "WARNING"}
-    for name in ("CRITIC_API_KEYS", "CRITIC_VALIDATE_RESPONSES", "CRITIC_REDIS_URL", "OPENAI_BASE_URL"):
+    env = {**os.environ, "CRITIC_RATE_LIMIT": args.rate_limit, "CRITIC_LOG_LEVEL": args.log_level}
+    for name in (
+        "CRITIC_API_KEYS",
+        "CRITIC_VALIDATE_RESPONSES",
+        "CRITIC_REDIS_URL",
+        "OPENAI_BASE_URL",
+        "PROMETHEUS_MULTIPROC_DIR",
+    ):
         env.pop(name, None)
     drafts = make_drafts(2000 if args.distinct else 24)
     levels = [int(c) for c in args.levels.split(",")]
@@ -111,7 +147,7 @@ def main(argv: list[str] | None = None) -> int:
         proc, port = start(kind, args.workers, args.worker_class, args.threads, env)
         try:
             run_wrk(port, drafts, 2, 2)  # warm-up
-            report[kind] = [run_wrk(port, drafts, c, args.duration) for c in levels]
+            report[kind] = [measure(port, proc.pid, drafts, c, args.duration) for c in levels]
         finally:
             stop(proc)
         time.sleep(1)
@@ -120,6 +156,14 @@ def main(argv: list[str] | None = None) -> int:
         for m, c in zip(report["minimal"], report["critic"], strict=True)  # type: ignore[call-overload]
     }
     report["ratio_critic_to_minimal"] = ratios
+    # CPU per request: what the ratio would be on cores that did nothing else (wrk and other processes share them).
+    cpu_ratios = {
+        str(m["clients"]): round(m["cpu_ms_per_request"] / c["cpu_ms_per_request"], 3)
+        if m["cpu_ms_per_request"] and c["cpu_ms_per_request"]
+        else None
+        for m, c in zip(report["minimal"], report["critic"], strict=True)  # type: ignore[call-overload]
+    }
+    report["cpu_ratio_critic_to_minimal"] = cpu_ratios
     if args.json:
         print(json.dumps(report, indent=2))
         return 0
@@ -128,12 +172,14 @@ def main(argv: list[str] | None = None) -> int:
         f"{len(drafts)} distinct drafts, rate limit {args.rate_limit}"
     )
     print(
-        f"{'conns':>6} {'minimal req/s':>14} {'p99 ms':>8} {'critic req/s':>13} {'p50 ms':>8} {'p99 ms':>8} {'ratio':>6}"
+        f"{'conns':>6} {'minimal req/s':>14} {'p99 ms':>8} {'cpu ms':>7} {'critic req/s':>13} {'p50 ms':>8} "
+        f"{'p99 ms':>8} {'cpu ms':>7} {'ratio':>6} {'cpu ratio':>9}"
     )
     for m, c in zip(report["minimal"], report["critic"], strict=True):  # type: ignore[call-overload]
+        key = str(m["clients"])
         print(
-            f"{m['clients']:>6} {m['rps']:>14} {m['p99_ms']:>8} {c['rps']:>13} {c['p50_ms']:>8} {c['p99_ms']:>8} "
-            f"{ratios[str(m['clients'])]!s:>6}"
+            f"{m['clients']:>6} {m['rps']:>14} {m['p99_ms']:>8} {m['cpu_ms_per_request']!s:>7} {c['rps']:>13} "
+            f"{c['p50_ms']:>8} {c['p99_ms']:>8} {c['cpu_ms_per_request']!s:>7} {ratios[key]!s:>6} {cpu_ratios[key]!s:>9}"
         )
     return 0
 

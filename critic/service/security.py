@@ -14,6 +14,7 @@ from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from werkzeug.routing import Rule
 
+from critic.service import ratelimit
 from critic.service.errors import ApiProblem
 
 _REQUEST_ID = re.compile(r"[A-Za-z0-9._:\-]{1,128}")
@@ -142,7 +143,7 @@ def install(app: Flask) -> Limiter:
         rate_key,
         app=app,
         application_limits=[app.config["RATE_LIMIT"]],
-        storage_uri=redis_url or "memory://",
+        storage_uri=redis_url or ratelimit.SCHEME,  # no timer thread per request (ratelimit.py)
         storage_options={"socket_timeout": 0.5, "socket_connect_timeout": 0.5} if redis_url else {},
         in_memory_fallback_enabled=bool(redis_url),
         swallow_errors=bool(redis_url),
