@@ -14,7 +14,7 @@ from critic.service import fastjson, gate, ratelimit
 
 def test_the_limiter_counts_without_starting_a_thread_per_hit(make_app):
     app = make_app(RATE_LIMIT="1000000/minute", WARM=False)
-    storage = next(iter(app.extensions["limiter"])).storage
+    storage = app.extensions["critic_limiter"].memory
     assert isinstance(storage, ratelimit.SweptMemoryStorage)
     client = app.test_client()
     client.post("/v1/critique", json={"body": "Can we talk?"})

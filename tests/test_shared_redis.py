@@ -278,3 +278,20 @@ def test_a_process_notices_at_once_that_a_refusing_redis_is_back(redis_srv, redi
     assert a.fetch("k5", 60, make, time.monotonic() + 5, encode, decode) == ("answer", False)
     assert b.fetch("k5", 60, make, time.monotonic() + 5, encode, decode) == ("answer", True)
     assert calls == [1] and a.up is True
+
+
+def test_rate_limits_count_in_process_while_redis_is_down_and_on_redis_again_once_it_is_back(redis_srv, redis_url):
+    from critic.service.ratelimit import RateLimiter
+
+    one, two = RateLimiter("3/minute", redis_url), RateLimiter("3/minute", redis_url)  # two workers
+    assert [one.hit("ip:a")[0] for _ in range(2)] == [True, True]
+    assert two.hit("ip:a")[:2] == (True, 0) and two.hit("ip:a")[0] is False  # the third and fourth, across both
+    redis_srv.stop()
+    try:
+        started = time.monotonic()
+        assert [one.hit("ip:b")[0] for _ in range(4)] == [True, True, True, False]  # in this process only
+        assert one.up is False and time.monotonic() - started < 1
+    finally:
+        redis_srv.start()
+    assert two.hit("ip:b")[:2] == (True, 2)  # Redis is back (and empty): counted there, at once
+    assert one.hit("ip:b")[:2] == (True, 1) and one.up is True
