@@ -30,7 +30,7 @@ POLL = 0.05  # seconds between looks for another process's answer
 log = logging.getLogger("critic.llm.shared")
 
 
-def _fails_fast(exc: BaseException) -> bool:
+def fails_fast(exc: BaseException) -> bool:
     """False when the failure was a timeout (anywhere in the exception's chain), True for a refusal, a reset, ..."""
     seen: BaseException | None = exc
     for _ in range(5):
@@ -64,7 +64,7 @@ class SharedCache:
         # A timeout cost the caller SOCKET_TIMEOUT, so Redis is left alone for a while; a refused connection (the
         # server is down, the host up) fails at once, so the next call tries again and a restarted Redis is used
         # from its first moment (every process back on the shared cache together: one model call per draft).
-        pause = RETRY_FAST if _fails_fast(exc) else RETRY_DOWN
+        pause = RETRY_FAST if fails_fast(exc) else RETRY_DOWN
         with self._lock:
             first = self.up is not False
             self.up, self.last_error = False, type(exc).__name__

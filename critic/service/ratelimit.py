@@ -128,11 +128,11 @@ class RateLimiter:
         self.up = True
 
     def _is_down(self, exc: BaseException) -> None:
-        from critic.llm.shared import _fails_fast
+        from critic.llm.shared import fails_fast
 
         first = self.up is not False
         self.up = False
-        self._down_until = time.monotonic() + (0.0 if _fails_fast(exc) else self.RETRY_DOWN)
+        self._down_until = time.monotonic() + (0.0 if fails_fast(exc) else self.RETRY_DOWN)
         if first:
             log.warning(
                 "rate limits: Redis unavailable (%s); counting in this process until it is back", type(exc).__name__
