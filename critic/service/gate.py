@@ -38,7 +38,16 @@ class FifoGate:
             turn = threading.Lock()
             turn.acquire()
             self._waiters.append(turn)
-        turn.acquire()  # released by the holder that hands its place over
+        try:
+            turn.acquire()  # released by the holder that hands its place over
+        except BaseException:
+            with self._lock:
+                handed = turn not in self._waiters
+                if not handed:
+                    self._waiters.remove(turn)
+            if handed:  # the place was ours already: pass it on, or it would be lost for good
+                self.__exit__(None, None, None)
+            raise
         return self
 
     def __exit__(
