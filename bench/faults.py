@@ -6,7 +6,14 @@ cycle: healthy, LLM hung, LLM answering 500, LLM answering garbage, LLM restarte
 Redis started again. Every request asks for the LLM (`llm: on`); about one in ten carries a draft never sent
 before, so the model is called throughout. The report gives, per phase and overall, throughput, p50/p99/max,
 5xx and connection errors, LLM statuses, and the service's memory (RSS of master and workers) over time; and
-the model calls per distinct draft sent while the LLM was healthy and Redis up (the promise: exactly one).
+the model calls per distinct draft sent while the LLM was healthy and Redis up (the promise: exactly one; a draft
+sent just before a fault began whose call met it is counted apart, under llm_calls_per_new_draft_that_straddled_a_fault).
+
+Last run (2 cores shared with other work, 3 workers, 12 clients, LLM deadline 2 s): 100,000 requests in 539 s, no 5xx
+and no connection error, none past the deadline + 1 s, p50 36 ms / p99 324 ms; 1,011 of 1,011 drafts sent while the
+model and Redis were healthy (redis_back included: Redis is used again from its first moment) cost exactly one model
+call, across the three workers (the run before the fixes of critic/llm/shared.py: 62 of 68); service RSS (master and
+workers) 453 MB after warm-up, 464 MB at the end, 464 MB at most.
 
     .venv/bin/python bench/faults.py                          # ~100k requests, at most 10 minutes
     .venv/bin/python bench/faults.py --requests 5000 --phase-seconds 5
@@ -43,6 +50,7 @@ class Faults:
         self.port = _free_port()
         self.phase = "healthy"
         self.calls: Counter[tuple[str, str]] = Counter()  # (phase the draft was first sent in, body) -> calls
+        self.call_phases: dict[tuple[str, str], list[str]] = defaultdict(list)  # ... -> the phase of each call
         self.lock = threading.Lock()
         self.llm: FakeOpenAI | None = None
         self.redis = RedisServer(redis_binary).start()
@@ -52,8 +60,9 @@ class Faults:
         body = draft_of(request)["subject"]
         tag = body.rsplit("#", 1)[-1].strip() if "#" in body else "?"
         with self.lock:
-            self.calls[(tag.split("-")[0], body)] += 1
             phase = self.phase
+            self.calls[(tag.split("-")[0], body)] += 1
+            self.call_phases[(tag.split("-")[0], body)].append(phase)
         if phase == "llm_hung":
             return hang(30)
         if phase == "llm_500":
@@ -73,6 +82,8 @@ class Faults:
             self.llm = None
 
     def enter(self, phase: str) -> None:
+        if phase == "redis_back":
+            self.redis.start()  # up before the phase begins: drafts sent in it are sent with Redis answering
         with self.lock:
             self.phase = phase
         if phase == "llm_restart":
@@ -81,8 +92,6 @@ class Faults:
             self.start_llm()
         elif phase == "redis_down":
             self.redis.stop()
-        elif phase == "redis_back":
-            self.redis.start()
 
     def close(self) -> None:
         self.stop_llm()
@@ -231,7 +240,14 @@ def main(argv: list[str] | None = None) -> int:
             proc.kill()
         faults.close()
     every = [x for v in load.latency.values() for x in v]
-    healthy_calls = [n for (phase, _), n in faults.calls.items() if phase in ("healthy", "redis_back")]
+    # The promise (exactly one model call per distinct draft) holds while the model answers and Redis is up: drafts
+    # first sent then, whose every call was made then. A draft sent just before a fault began whose call met the
+    # fault (the model hung, say) is asked again once its first call failed: counted apart, under straddled_a_fault.
+    clean = ("healthy", "redis_back")
+    healthy_calls, straddled = [], []
+    for (born, body), n in faults.calls.items():
+        if born in clean:
+            (healthy_calls if set(faults.call_phases[(born, body)]) <= set(clean) else straddled).append(n)
     report = {
         "workers": args.workers,
         "clients": args.clients,
@@ -255,6 +271,7 @@ def main(argv: list[str] | None = None) -> int:
             for p, v in load.latency.items()
         },
         "llm_calls_per_new_draft_healthy": dict(Counter(healthy_calls)),
+        "llm_calls_per_new_draft_that_straddled_a_fault": dict(Counter(straddled)),
         "memory_kib": [{"t": round(t), "requests": n, "rss": r} for t, n, r in memory],
     }
     text = json.dumps(report, indent=2)

@@ -192,3 +192,142 @@ def test_draft_text_never_reaches_the_logs(make_app, caplog, monkeypatch):
     assert any(r.name == "critic.access" for r in caplog.records)
     assert marker not in caplog.text
     assert all(marker not in str(r.args) for r in caplog.records)
+
+
+# ---- every /v1 route needs the key; draft text never leaks; keys are compared in constant time -------------------
+
+KEYS = ("alpha-key", "beta-key-longer")
+_SAMPLE = {"path": "x.txt", "filename": "x.txt"}
+
+
+def _v1_calls(app):
+    """(method, concrete path) for every /v1 rule the app registered, so a new route is covered automatically."""
+    calls = []
+    for rule in app.url_map.iter_rules():
+        if not rule.rule.startswith("/v1"):
+            continue
+        path = rule.rule
+        for arg in rule.arguments:
+            path = path.replace(f"<{rule._converters[arg].__class__.__name__.lower()}:{arg}>", _SAMPLE.get(arg, "x"))
+            path = path.replace(f"<path:{arg}>", _SAMPLE.get(arg, "x")).replace(f"<{arg}>", _SAMPLE.get(arg, "x"))
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            calls.append((method, path))
+    return calls
+
+
+def test_every_v1_route_needs_a_key_when_keys_are_configured(make_app):
+    app = make_app(API_KEYS=",".join(KEYS), WARM=False)
+    calls = _v1_calls(app)
+    assert {("POST", "/v1/critique"), ("POST", "/v1/critique/batch"), ("POST", "/v1/critique/stream")} <= set(calls)
+    client = app.test_client()
+    for method, path in calls:
+        for headers in ({}, {"Authorization": "Bearer wrong"}, {"X-API-Key": KEYS[0][:-1]}, {"X-API-Key": ""}):
+            resp = client.open(path, method=method, json=DRAFT, headers=headers)
+            assert resp.status_code == 401, (method, path, headers, resp.status_code)
+            assert resp.mimetype == "application/problem+json" and "WWW-Authenticate" in resp.headers
+        for headers in ({"Authorization": f"Bearer {KEYS[0]}"}, {"X-API-Key": KEYS[1]}):
+            resp = client.open(path, method=method, json=DRAFT, headers=headers)
+            body = resp.get_data(as_text=True)  # read whole (a stream too)
+            assert resp.status_code != 401, (method, path, headers)
+            assert resp.status_code < 500, (method, path, body[:300])
+
+
+def test_a_v1_route_reached_by_another_spelling_of_its_path_still_needs_the_key(make_app):
+    client = make_app(API_KEYS=KEYS[0], WARM=False).test_client()
+    for path in ("//v1/critique", "/v1//critique", "/v1/critique/"):
+        resp = client.post(path, json=DRAFT)
+        assert resp.status_code != 200, path  # never answered without the key (a redirect, a 404 or a 401)
+
+
+def test_keys_are_compared_in_constant_time_against_every_key(make_app, monkeypatch):
+    import hmac
+
+    from critic.service import security
+
+    compared = []
+    real = hmac.compare_digest
+
+    def spy(a, b):
+        compared.append((len(a), len(b)))
+        return real(a, b)
+
+    monkeypatch.setattr(security.hmac, "compare_digest", spy)
+    client = make_app(API_KEYS=",".join(KEYS), WARM=False).test_client()
+    for presented, expected in ((KEYS[0], 200), (KEYS[1], 200), ("wrong", 401), (KEYS[0] + "x", 401)):
+        compared.clear()
+        assert client.post("/v1/critique", json=DRAFT, headers={"X-API-Key": presented}).status_code == expected
+        # Every configured key is compared, whichever matched (no early exit that times which key it was).
+        assert len(compared) == len(KEYS), (presented, compared)
+
+
+@pytest.fixture
+def fake_llm(monkeypatch):
+    from fake_openai import serve
+
+    yield from serve(monkeypatch, timeout=5.0)
+
+
+def test_draft_text_appears_in_no_log_record_metric_or_error_body(make_app, caplog, fake_llm):
+    """A unique marker in subject and body, sent down every path (LLM on, DEBUG logging): it never comes back out."""
+    marker = f"SECRET{uuid.uuid4().hex}"
+    records: list[logging.LogRecord] = []
+
+    class Keep(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            records.append(record)
+
+    keep = Keep(level=logging.DEBUG)
+    # Every logger, including those that do not propagate to the root (caplog alone would miss them).
+    loggers = [
+        logging.getLogger(),
+        *(lg for lg in logging.root.manager.loggerDict.values() if isinstance(lg, logging.Logger)),
+    ]
+    caplog.set_level(logging.DEBUG)
+    for lg in loggers:
+        lg.addHandler(keep)
+    old = {lg.name: lg.level for lg in loggers}
+    for lg in loggers:
+        lg.setLevel(logging.DEBUG)
+    try:
+        client = make_app(MAX_CONTENT_LENGTH=4000, WARM=False).test_client()
+        draft = {"subject": f"Re {marker}", "body": f"Hi Sarah, {marker} can we talk Thursday at 2pm for 30 minutes?"}
+        bodies = []
+        ok = client.post("/v1/critique", json={**draft, "llm": "on"})
+        assert ok.status_code == 200 and ok.get_json()["llm"]["status"] == "ok"
+        stream = client.post("/v1/critique/stream", json={**draft, "llm": "on"})
+        assert stream.status_code == 200 and b"event: final" in stream.data
+        batch = client.post("/v1/critique/batch", json={"drafts": [draft, {**draft, "format": "pdf"}, {"body": 7}]})
+        assert batch.status_code == 200
+        bodies += [item.get("error") for item in batch.get_json()["results"]]
+        errors = [
+            client.post("/v1/critique", json={**draft, "format": "pdf"}),  # 422: a bad value
+            client.post("/v1/critique", json={**draft, "subject": marker * 200}),  # 422: too long
+            client.post("/v1/critique", json={"subject": draft["subject"], "body": [draft["body"]]}),  # 422: a type
+            client.post("/v1/critique", json={**draft, "llm": marker}),  # 422: not one of the modes
+            client.post("/v1/critique", json={**draft, "recipient": {"name": marker, "nick": marker}}),  # 422
+            client.post("/v1/critique", json={**draft, "body": marker * 300}),  # 413
+            client.post(
+                "/v1/critique", data=f'{{"body": "{marker}", "subject": {marker}}}', content_type="application/json"
+            ),
+            client.post(
+                "/v1/critique", data=b'{"body": "' + marker.encode() + b'\xff"}', content_type="application/json"
+            ),
+            client.post("/v1/critique", data=draft["body"], content_type="text/plain"),  # 415
+            client.post("/v1/critique/batch", json={"drafts": [draft] * 51}),  # 422: too many
+        ]
+        assert sorted({r.status_code for r in errors}) == [400, 413, 415, 422], [r.status_code for r in errors]
+        for resp in errors:
+            assert resp.mimetype == "application/problem+json"
+            bodies.append(resp.get_data(as_text=True))
+        metrics = client.get("/metrics").get_data(as_text=True)
+    finally:
+        for lg in loggers:
+            lg.removeHandler(keep)
+            lg.setLevel(old[lg.name])
+    assert marker not in metrics
+    for body in bodies:
+        assert marker not in str(body), body
+    assert records, "nothing was logged: the capture is broken"
+    for record in [*records, *caplog.records]:
+        text = f"{record.getMessage()} {record.args!r} {record.exc_text or ''} {record.__dict__!r}"
+        assert marker not in text, (record.name, record.levelname, record.getMessage()[:200])

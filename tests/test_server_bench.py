@@ -67,3 +67,41 @@ def test_load_script_drives_wrk():
     level = json.loads(done.stdout)["levels"][0]
     assert level["clients"] == 2 and level["requests"] > 0 and level["errors"] == 0
     assert level["rps"] > 0 and level["p99_ms"] >= level["p50_ms"] > 0
+
+
+def test_soak_mode_reports_worker_memory():
+    """bench/load.py --soak: N requests to `critic serve --workers 2`, the workers' RSS sampled (Linux /proc)."""
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "load.py"), "--soak", "120", "--sample-every", "0.5", "--json"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    report = json.loads(done.stdout)
+    assert report["requests"] == 120 and report["failures"] == 0 and report["workers"] == 2
+    assert report["worker_pids_seen"] == 2 and len(report["per_worker"]) == 2
+    for worker in report["per_worker"].values():
+        assert 0 < worker["start_kib"] <= worker["max_kib"] and 0 < worker["end_kib"] <= worker["max_kib"]
+    assert report["samples"][-1]["requests"] == 120
+
+
+def test_serving_script_compares_the_critic_with_the_minimal_app():
+    """bench/serving.py at one short level: both apps answer, CPU per request is measured, the ratios computed."""
+    require_tool("wrk")
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "serving.py"), "--levels", "2", "--duration", "1", "--json"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    report = json.loads(done.stdout)
+    critic, minimal = report["critic"][0], report["minimal"][0]
+    assert critic["requests"] > 0 and critic["errors"] == 0 and minimal["errors"] == 0
+    assert critic["cpu_ms_per_request"] > 0 and minimal["cpu_ms_per_request"] > 0
+    assert report["ratio_critic_to_minimal"]["2"] > 0 and report["cpu_ratio_critic_to_minimal"]["2"] > 0

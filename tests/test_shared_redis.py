@@ -139,3 +139,159 @@ def test_redis_going_away_is_survived_and_reported(fake, redis_srv, redis_url, m
         redis_srv.start()
     time.sleep(2.1)  # the shared cache leaves a failed Redis alone this long
     assert client.get("/readyz").get_json()["shared"]["up"] is True
+
+
+# ---- single flight across processes, deterministically: two SharedCache clients are two workers ----------------
+
+
+def _clients(url: str, n: int = 2):
+    from critic.llm.shared import SharedCache
+
+    return [SharedCache(url) for _ in range(n)]
+
+
+def _codec():
+    return (lambda v: v.encode()), (lambda raw: raw.decode())
+
+
+def test_a_waiter_that_sees_the_lock_go_reads_the_answer_set_just_before(redis_url):
+    """The race: the waiter reads no answer, the holder stores it and releases, the waiter finds no lock.
+
+    It must read the answer again rather than conclude the holder failed and call the model a second time."""
+    leader, follower = _clients(redis_url)
+    encode, decode = _codec()
+    calls: list[str] = []
+    may_finish, finished = threading.Event(), threading.Event()
+
+    def slow_make():
+        calls.append("leader")
+        assert may_finish.wait(10)
+        return "answer"
+
+    def follower_make():
+        calls.append("follower")
+        return "second answer"
+
+    deadline = time.monotonic() + 10
+    got: dict[str, tuple[str, bool]] = {}
+    lead = threading.Thread(
+        target=lambda: got.setdefault("leader", leader.fetch("k", 60, slow_make, deadline, encode, decode))
+    )
+    lead.start()
+    while not leader._redis.exists(b"critic:llm:v1:k:lock") and lead.is_alive():
+        time.sleep(0.01)
+    real_get = follower._redis.get
+    polls = []
+
+    def get_then_let_the_holder_finish(name):
+        value = real_get(name)
+        polls.append(name)
+        if len(polls) == 2 and value is None:  # the first poll of _wait: now the holder stores and releases
+            may_finish.set()
+            lead.join(10)
+            finished.set()
+        return value
+
+    follower._redis.get = get_then_let_the_holder_finish
+    got["follower"] = follower.fetch("k", 60, follower_make, deadline, encode, decode)
+    lead.join(10)
+    assert finished.is_set()
+    assert calls == ["leader"], calls
+    assert got == {"leader": ("answer", False), "follower": ("answer", True)}
+
+
+def test_waiters_wait_for_a_slow_holder_and_one_takes_over_when_it_fails(redis_url):
+    holder, *waiters = _clients(redis_url, 4)
+    encode, decode = _codec()
+    calls: list[str] = []
+    lock = threading.Lock()
+    started = threading.Event()
+
+    def failing():
+        with lock:
+            calls.append("holder")
+        started.set()
+        time.sleep(0.6)  # longer than many polls
+        raise RuntimeError("the model failed")
+
+    def answering():
+        with lock:
+            calls.append("waiter")
+        time.sleep(0.3)
+        return "answer"
+
+    deadline = time.monotonic() + 10
+    results: list[object] = []
+
+    def run(cache, make):
+        try:
+            results.append(cache.fetch("k2", 60, make, deadline, encode, decode))
+        except RuntimeError as exc:
+            results.append(type(exc).__name__)
+
+    first = threading.Thread(target=run, args=(holder, failing))
+    first.start()
+    assert started.wait(5)
+    others = [threading.Thread(target=run, args=(w, answering)) for w in waiters]
+    for t in others:
+        t.start()
+    for t in [first, *others]:
+        t.join(15)
+    # The failure is not cached; exactly one waiter asks again and the other two read its answer.
+    assert calls == ["holder", "waiter"], calls
+    assert sorted(map(str, results)) == sorted(
+        map(str, ["RuntimeError", ("answer", False), ("answer", True), ("answer", True)])
+    )
+
+
+def test_the_lock_outlives_the_model_deadline(redis_url):
+    cache = _clients(redis_url, 1)[0]
+    encode, decode = _codec()
+    seen: list[int] = []
+
+    def make():
+        seen.append(cache._redis.pttl(b"critic:llm:v1:k3:lock"))
+        return "answer"
+
+    cache.fetch("k3", 60, make, time.monotonic() + 7.0, encode, decode)
+    assert seen and seen[0] >= 7000, seen  # held at least until the deadline, so no second caller starts meanwhile
+    assert not cache._redis.exists(b"critic:llm:v1:k3:lock")  # and released once the answer is stored
+
+
+def test_a_process_notices_at_once_that_a_refusing_redis_is_back(redis_srv, redis_url):
+    """Right after a restart every process uses Redis again, so drafts sent then still cost one call."""
+    a, b = _clients(redis_url)
+    encode, decode = _codec()
+    redis_srv.stop()
+    try:
+        assert a.fetch("k4", 60, lambda: "local", time.monotonic() + 5, encode, decode) == ("local", False)
+        assert a.up is False
+    finally:
+        redis_srv.start()
+    calls = []
+
+    def make():
+        calls.append(1)
+        return "answer"
+
+    # Within what was the old 2 s window: a refused connection costs nothing to retry, so it is retried.
+    assert a.fetch("k5", 60, make, time.monotonic() + 5, encode, decode) == ("answer", False)
+    assert b.fetch("k5", 60, make, time.monotonic() + 5, encode, decode) == ("answer", True)
+    assert calls == [1] and a.up is True
+
+
+def test_rate_limits_count_in_process_while_redis_is_down_and_on_redis_again_once_it_is_back(redis_srv, redis_url):
+    from critic.service.ratelimit import RateLimiter
+
+    one, two = RateLimiter("3/minute", redis_url), RateLimiter("3/minute", redis_url)  # two workers
+    assert [one.hit("ip:a")[0] for _ in range(2)] == [True, True]
+    assert two.hit("ip:a")[:2] == (True, 0) and two.hit("ip:a")[0] is False  # the third and fourth, across both
+    redis_srv.stop()
+    try:
+        started = time.monotonic()
+        assert [one.hit("ip:b")[0] for _ in range(4)] == [True, True, True, False]  # in this process only
+        assert one.up is False and time.monotonic() - started < 1
+    finally:
+        redis_srv.start()
+    assert two.hit("ip:b")[:2] == (True, 2)  # Redis is back (and empty): counted there, at once
+    assert one.hit("ip:b")[:2] == (True, 1) and one.up is True

@@ -1,9 +1,11 @@
 """The LLM answer cache on Redis (CRITIC_REDIS_URL), shared by every worker and replica, with one call per draft.
 
 Optional: without the URL the in-process cache is all there is. A lock per key (redis-py's Lock: a token, a
-timeout, a safe release) lets one process ask the model while the others poll for its answer. Redis trouble never
-fails a critique: the call goes ahead without the shared cache, Redis is left alone for RETRY_DOWN seconds, and
-`state()` (in /readyz and /metrics) says so.
+timeout that outlasts the model step's deadline, a safe release) lets one process ask the model while the others poll
+for its answer (tests/test_shared_redis.py holds the races). Redis trouble never fails a critique: the call goes ahead
+without the shared cache (each process's own cache still works), a Redis that timed out is left alone for RETRY_DOWN
+seconds (one that refused is tried again on the next call: that costs nothing, and a restarted Redis is used at once),
+and `state()` (in /readyz and /metrics) says so.
 """
 
 from __future__ import annotations
@@ -22,9 +24,22 @@ V = TypeVar("V")
 REDIS_ENV = "CRITIC_REDIS_URL"
 PREFIX = "critic:llm:v1:"
 SOCKET_TIMEOUT = 0.5  # seconds; a Redis that does not answer this fast is treated as down
-RETRY_DOWN = 2.0  # after a failure, seconds before Redis is tried again: a dead Redis must not slow every request
+RETRY_DOWN = 2.0  # after a timeout, seconds before Redis is tried again: a dead Redis must not slow every request
+RETRY_FAST = 0.0  # after a failure that was immediate (refused, reset: it costs nothing): tried on the next call
 POLL = 0.05  # seconds between looks for another process's answer
 log = logging.getLogger("critic.llm.shared")
+
+
+def fails_fast(exc: BaseException) -> bool:
+    """False when the failure was a timeout (anywhere in the exception's chain), True for a refusal, a reset, ..."""
+    seen: BaseException | None = exc
+    for _ in range(5):
+        if seen is None:
+            return True
+        if isinstance(seen, TimeoutError) or type(seen).__name__ == "TimeoutError":  # redis-py's own or socket's
+            return False
+        seen = seen.__cause__ or seen.__context__
+    return True
 
 
 class SharedCache:
@@ -46,10 +61,14 @@ class SharedCache:
         self.up = True
 
     def _failed(self, exc: BaseException) -> None:
+        # A timeout cost the caller SOCKET_TIMEOUT, so Redis is left alone for a while; a refused connection (the
+        # server is down, the host up) fails at once, so the next call tries again and a restarted Redis is used
+        # from its first moment (every process back on the shared cache together: one model call per draft).
+        pause = RETRY_FAST if fails_fast(exc) else RETRY_DOWN
         with self._lock:
             first = self.up is not False
             self.up, self.last_error = False, type(exc).__name__
-            self._down_until = time.monotonic() + RETRY_DOWN
+            self._down_until = time.monotonic() + pause
         COUNTERS.incr("shared_errors")
         if first:  # once per outage, and never the URL (it may hold a password)
             log.warning("shared cache: Redis unavailable (%s); answering without it", type(exc).__name__)
@@ -77,26 +96,22 @@ class SharedCache:
         encode: Callable[[V], bytes],
         decode: Callable[[bytes], V | None],
     ) -> tuple[V, bool]:
-        """(value, True) from Redis or from another process's call in flight, else (make(), False), stored."""
+        """(value, True) from Redis or from another process's call in flight, else (make(), False), stored.
+
+        One caller per key holds the lock (its TTL outlasts `wait_until`, the model step's deadline) and calls
+        `make`; the others poll for its answer until it appears, or the lock goes without one (the call failed:
+        failures are not stored), when one of them takes the lock and asks in turn; or until the deadline.
+        """
         if not self.usable():
             return make(), False
-        name, lock = PREFIX + key, None
+        name = PREFIX + key
         try:
-            raw = self._redis.get(name)
-            value = decode(raw) if raw is not None else None
-            if value is not None:
-                self._ok()
-                return value, True
-            lock = self._redis.lock(name + ":lock", timeout=max(1.0, wait_until - time.monotonic() + 1.0))
-            if not lock.acquire(blocking=False):
-                value = self._wait(name, lock.name, wait_until, decode)
-                lock = None
-                if value is not None:
-                    return value, True
-            self._ok()
+            value, lock = self._claim(name, wait_until, decode)
         except self._errors as exc:
             self._failed(exc)
             return make(), False
+        if value is not None:
+            return value, True
         try:
             value = make()
             self._quietly(lambda: self._redis.set(name, encode(value), ex=max(1, math.ceil(ttl))))
@@ -105,16 +120,42 @@ class SharedCache:
             if lock is not None:
                 self._quietly(lock.release)
 
-    def _wait(self, name: str, lock_name: Any, wait_until: float, decode: Callable[[bytes], V | None]) -> V | None:
-        # Another worker or replica is asking the model: its answer appears under `name`, then its lock goes.
-        while time.monotonic() < wait_until:
-            time.sleep(POLL)
-            raw = self._redis.get(name)
-            if raw is not None:
-                return decode(raw)
-            if not self._redis.exists(lock_name):
-                return None  # it failed (failures are not cached): this caller asks on its own
-        return None
+    def _read(self, name: str, decode: Callable[[bytes], V | None]) -> V | None:
+        raw = self._redis.get(name)
+        return decode(raw) if raw is not None else None
+
+    def _claim(self, name: str, wait_until: float, decode: Callable[[bytes], V | None]) -> tuple[V | None, Any]:
+        """(the stored answer, None), or (None, our lock) when this caller is to ask the model; raises Redis errors.
+
+        (None, None) once the deadline passed while waiting: the caller asks on its own (and its deadline is spent,
+        so no model call is made)."""
+        lock_name = name + ":lock"
+        while True:
+            value = self._read(name, decode)
+            if value is not None:
+                self._ok()
+                return value, None
+            lock = self._redis.lock(lock_name, timeout=max(1.0, wait_until - time.monotonic() + 1.0))
+            if lock.acquire(blocking=False):
+                self._ok()
+                # The last holder may have stored its answer and released between the read above and this acquire.
+                value = self._read(name, decode)
+                if value is not None:
+                    self._quietly(lock.release)
+                    return value, None
+                return None, lock
+            # Another worker or replica is asking the model: its answer appears under `name`, then its lock goes.
+            while True:
+                if time.monotonic() >= wait_until:
+                    self._ok()
+                    return None, None
+                time.sleep(POLL)
+                value = self._read(name, decode)
+                if value is not None:
+                    self._ok()
+                    return value, None
+                if not self._redis.exists(lock_name):
+                    break  # gone: either an answer was stored just now, or the call failed; read and claim again
 
     def _quietly(self, action: Callable[[], Any]) -> None:
         try:

@@ -6,13 +6,14 @@ import logging
 from collections.abc import Iterator
 from typing import Any
 
-from flask import Blueprint, Response, json, stream_with_context
+from flask import Blueprint, Response, current_app, stream_with_context
 
 import critic.llm as llm_stage
 from critic.config import ConfigError
-from critic.model import Critique, Draft, DraftError, Recipient
-from critic.pipeline import critique, heuristic_critique, with_llm
+from critic.model import Critique, Draft, DraftError, LLMMode, Recipient
+from critic.pipeline import heuristic_critique, with_llm
 from critic.service.errors import ApiProblem, problem_dict
+from critic.service.fastjson import dumps_bytes
 from critic.service.parsing import read_json, response_checked, validate
 from critic.service.schemas import BatchRequest, BatchResponse, CritiqueRequest, CritiqueResponse
 from critic.wire import to_wire
@@ -25,6 +26,17 @@ def _inputs(req: CritiqueRequest) -> tuple[Draft, dict[str, Any]]:
     draft = Draft(body=req.body, subject=req.subject, format=req.format)
     recipient = Recipient(req.recipient.name, req.recipient.company, req.recipient.notes) if req.recipient else None
     return draft, {"rules": req.rules or None, "recipient": recipient}
+
+
+def heuristics(draft: Draft, **kwargs: Any) -> Critique:
+    """The pipeline's heuristic critique, computed through the process's engine gate (critic/service/gate.py)."""
+    with current_app.extensions["critic_gate"]:
+        return heuristic_critique(draft, **kwargs)
+
+
+def critique(draft: Draft, *, llm: LLMMode = "auto", **kwargs: Any) -> Critique:
+    """`critic.pipeline.critique` with its heuristic part through the gate; the LLM step waits outside it."""
+    return with_llm(heuristics(draft, **kwargs), llm)
 
 
 def _run(fn: Any, req: CritiqueRequest, **extra: Any) -> Critique:
@@ -42,7 +54,7 @@ def _run(fn: Any, req: CritiqueRequest, **extra: Any) -> Critique:
 
 
 def _json(data: Any, status: int = 200) -> Response:
-    return Response(json.dumps(data), status=status, mimetype="application/json")
+    return Response(dumps_bytes(data), status=status, mimetype="application/json")
 
 
 @bp.post("/v1/critique")
@@ -68,14 +80,14 @@ def critique_batch() -> Response:
 
 
 def _sse(event: str, data: dict[str, Any]) -> str:
-    return f"event: {event}\ndata: {json.dumps(data)}\n\n"
+    return f"event: {event}\ndata: {dumps_bytes(data).decode()}\n\n"
 
 
 @bp.post("/v1/critique/stream")
 def critique_stream() -> Response:
     """Server-Sent Events: the heuristic critique at once, then the final one after the LLM step."""
     req = validate(CritiqueRequest, read_json())
-    first = _run(heuristic_critique, req)
+    first = _run(heuristics, req)
     early = to_wire(first)
     if req.llm != "off" and llm_stage.backend_state().get("configured"):
         early["llm"] = {"status": "pending", "reason": "the LLM rubrics follow in the `final` event"}

@@ -7,12 +7,13 @@ import os
 import time
 from typing import Any
 
-from flask import Blueprint, Flask, Response, current_app, g, json, request
+from flask import Blueprint, Flask, Response, current_app, g, request
 
 import critic.llm as llm_stage
 from critic.model import Draft
 from critic.pipeline import heuristic_critique, warm_up
-from critic.service import addin_api, api, errors, openapi, security, static
+from critic.service import addin_api, api, errors, gate, openapi, security, static
+from critic.service.fastjson import FastJSONProvider, dumps_bytes
 from critic.service.metrics import Metrics
 
 access_log = logging.getLogger("critic.access")
@@ -23,11 +24,17 @@ RATE_LIMIT_OFF = frozenset({"off", "none", "0"})
 _WARM_DRAFT = Draft(subject="Quick question", body="Hi Sam, I read your post on hiring. Would a short note help?")
 
 
+class CriticFlask(Flask):
+    """Flask with orjson for every JSON response (critic/service/fastjson.py)."""
+
+    json_provider_class = FastJSONProvider
+
+
 def settings_from_env(env: dict[str, str] | None = None) -> dict[str, Any]:
     """Configuration from CRITIC_* environment variables."""
     env = dict(os.environ if env is None else env)
     rate_limit = (env.get("CRITIC_RATE_LIMIT") or DEFAULT_RATE_LIMIT).strip()
-    # "off" when the load balancer enforces the limits: the in-process limiter costs 10–25% of throughput on 2 cores.
+    # "off" when the load balancer enforces the limits (counting costs ~0.03 ms of CPU per request, 0.25 ms on Redis).
     limited = rate_limit.lower() not in RATE_LIMIT_OFF
     return {
         "MAX_CONTENT_LENGTH": int(env.get("CRITIC_MAX_BYTES") or DEFAULT_MAX_BYTES),
@@ -39,11 +46,12 @@ def settings_from_env(env: dict[str, str] | None = None) -> dict[str, Any]:
         "REDIS_URL": (env.get("CRITIC_REDIS_URL") or "").strip() or None,
         # Checking every response against its schema costs CPU on each request: tests turn it on, production off.
         "VALIDATE_RESPONSES": (env.get("CRITIC_VALIDATE_RESPONSES") or "").strip().lower() in ("1", "true", "yes"),
+        "ENGINE_CONCURRENCY": gate.width_from_env(env),
     }
 
 
 def _json(data: Any, status: int = 200) -> Response:
-    return Response(json.dumps(data), status=status, mimetype="application/json")
+    return Response(dumps_bytes(data), status=status, mimetype="application/json")
 
 
 @ops.get("/healthz")
@@ -86,7 +94,7 @@ def _warm(app: Flask) -> None:
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Build the service; `config` overrides the CRITIC_* environment settings."""
-    app = Flask(__name__, static_folder=None)
+    app = CriticFlask(__name__, static_folder=None)
     app.config.update(settings_from_env())
     app.config.update({"WARM": True, "BIND_HOST": None, "WARMED": False})
     app.config.update(config or {})
@@ -95,8 +103,6 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     host = app.config["BIND_HOST"]
     if host and not security.is_loopback(host) and not app.config["API_KEYS"]:
         raise RuntimeError(f"refusing to serve on {host} without API keys: set CRITIC_API_KEYS")
-    app.json.sort_keys = False  # type: ignore[attr-defined]
-    app.json.compact = True  # type: ignore[attr-defined]
 
     metrics = Metrics()
     metrics.install(app)  # first, so every request is timed, refused ones included
@@ -106,6 +112,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     for blueprint in (api.bp, ops, openapi.bp, static.bp, addin_api.bp):
         app.register_blueprint(blueprint)
     app.extensions["critic_metrics"] = metrics
+    app.extensions["critic_gate"] = gate.FifoGate(app.config["ENGINE_CONCURRENCY"])
     if app.config["WARM"]:
         _warm(app)
     else:

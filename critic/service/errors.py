@@ -6,10 +6,11 @@ import logging
 import traceback
 from typing import Any
 
-from flask import Flask, Response, g, json, request
+from flask import Flask, Response, g, request
 from pydantic import ValidationError
 from werkzeug.exceptions import HTTPException
 
+from critic.service.fastjson import dumps_bytes
 from critic.service.schemas import field_path
 
 PROBLEM_JSON = "application/problem+json"
@@ -71,7 +72,7 @@ def problem_dict(
 
 def problem_response(problem: ApiProblem) -> Response:
     """Serialise a problem as application/problem+json."""
-    resp = Response(json.dumps(problem.to_dict()), status=problem.status, mimetype=PROBLEM_JSON)
+    resp = Response(dumps_bytes(problem.to_dict()), status=problem.status, mimetype=PROBLEM_JSON)
     resp.headers.update(problem.headers)
     return resp
 

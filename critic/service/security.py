@@ -1,19 +1,21 @@
-"""Request ids, API keys, CORS (flask-cors), rate limits (flask-limiter) and security headers."""
+"""Request ids, API keys, CORS (flask-cors), rate limits (critic/service/ratelimit.py) and security headers."""
 
 from __future__ import annotations
 
 import hashlib
 import hmac
 import ipaddress
+import math
 import re
+import time
 import uuid
 
 from flask import Flask, Response, current_app, g, request
 from flask_cors import CORS
-from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
+from werkzeug.routing import Rule
 
 from critic.service.errors import ApiProblem
+from critic.service.ratelimit import RateLimiter
 
 _REQUEST_ID = re.compile(r"[A-Za-z0-9._:\-]{1,128}")
 API_PREFIX = "/v1/"
@@ -58,11 +60,16 @@ def _key_ok(presented: str, keys: tuple[str, ...]) -> bool:
     return ok
 
 
+def _is_api(path: str, rule: Rule | None) -> bool:
+    """The request is for the API: its path is under /v1/, or it was routed to a /v1 view whatever its spelling."""
+    return path.startswith(API_PREFIX) or (rule is not None and rule.rule.startswith(API_PREFIX.rstrip("/")))
+
+
 def _before() -> None:
     incoming = request.headers.get("X-Request-ID", "")
     g.request_id = incoming if _REQUEST_ID.fullmatch(incoming) else uuid.uuid4().hex
     keys: tuple[str, ...] = current_app.config["API_KEYS"]
-    if not keys or request.method == "OPTIONS" or not request.path.startswith(API_PREFIX):
+    if not keys or request.method == "OPTIONS" or not _is_api(request.path, request.url_rule):
         return
     presented = _presented_key()
     if presented is None or not _key_ok(presented, keys):
@@ -99,19 +106,45 @@ def _after(resp: Response) -> Response:
     if path.startswith(API_PREFIX):
         resp.headers.setdefault("Cache-Control", "no-store")
     if resp.status_code != 429:
-        resp.headers.pop("Retry-After", None)  # flask-limiter sends it on every response; it only means something here
+        resp.headers.pop("Retry-After", None)  # it only means something on a 429
     return resp
 
 
 def rate_key() -> str:
     """Rate limits apply per API key when one was presented, else per client address."""
-    return f"key:{g.api_key_id}" if g.get("api_key_id") else f"ip:{get_remote_address()}"
+    return f"key:{g.api_key_id}" if g.get("api_key_id") else f"ip:{request.remote_addr or '?'}"
 
 
-def install(app: Flask) -> Limiter:
-    """Wire request ids, keys, headers, CORS and the limiter into `app`."""
+def _limit() -> None:
+    limiter: RateLimiter | None = current_app.extensions.get("critic_limiter")
+    if limiter is None or request.method == "OPTIONS" or not _is_api(request.path, request.url_rule):
+        return
+    allowed, left, end = limiter.hit(rate_key())
+    g.rate_window = (limiter.item.amount, left, end)
+    if not allowed:
+        raise ApiProblem(
+            429,
+            "Too Many Requests",
+            f"rate limit exceeded ({limiter}); retry later",
+            "rate-limited",
+            headers={"Retry-After": str(max(1, math.ceil(end - time.time())))},
+        )
+
+
+def _rate_headers(resp: Response) -> Response:
+    window = g.get("rate_window")
+    if window is not None:
+        amount, left, end = window
+        resp.headers["X-RateLimit-Limit"] = str(amount)
+        resp.headers["X-RateLimit-Remaining"] = str(left)
+        resp.headers["X-RateLimit-Reset"] = str(int(end))
+    return resp
+
+
+def install(app: Flask) -> None:
+    """Wire request ids, keys, headers, CORS and the rate limiter into `app`."""
     app.before_request(_before)
-    app.after_request(_after)  # registered first, so it runs after flask-limiter's and flask-cors' header hooks
+    app.after_request(_after)  # registered first, so it runs after flask-cors' and the limiter's header hooks
     origins = app.config["CORS_ORIGINS"]
     if origins:
         CORS(
@@ -130,18 +163,10 @@ def install(app: Flask) -> Limiter:
         )
     # One budget per key (or address) across the whole API; probes, docs and the panel's files are not limited.
     # With Redis the counters are shared by every worker and replica; if Redis goes away, each process counts
-    # in memory until it is back (flask-limiter's fallback) and errors never refuse a request.
-    redis_url = app.config.get("REDIS_URL")
-    limiter = Limiter(
-        rate_key,
-        app=app,
-        application_limits=[app.config["RATE_LIMIT"]],
-        storage_uri=redis_url or "memory://",
-        storage_options={"socket_timeout": 0.5, "socket_connect_timeout": 0.5} if redis_url else {},
-        in_memory_fallback_enabled=bool(redis_url),
-        swallow_errors=bool(redis_url),
-        headers_enabled=True,
-        enabled=app.config.get("RATELIMIT_ENABLED", True),
-        application_limits_exempt_when=lambda: not request.path.startswith(API_PREFIX) or request.method == "OPTIONS",
+    # in memory until it is back and errors never refuse a request (critic/service/ratelimit.py).
+    enabled = app.config.get("RATELIMIT_ENABLED", True)
+    app.extensions["critic_limiter"] = (
+        RateLimiter(app.config["RATE_LIMIT"], app.config.get("REDIS_URL")) if enabled else None
     )
-    return limiter
+    app.before_request(_limit)
+    app.after_request(_rate_headers)

@@ -56,8 +56,18 @@ def _url(host: str, port: int) -> str:
     return f"http://{shown}:{port}/demo"
 
 
-def serve(host: str = "127.0.0.1", port: int = 8000, workers: int | None = None) -> int:
-    """Run the service until SIGINT/SIGTERM; refuse a non-loopback address without CRITIC_API_KEYS."""
+def serve(
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    workers: int | None = None,
+    *,
+    threads: int | None = None,
+    worker_class: str | None = None,
+) -> int:
+    """Run the service until SIGINT/SIGTERM; refuse a non-loopback address without CRITIC_API_KEYS.
+
+    `threads` and `worker_class` override gunicorn's (bench/serving.py compares them on the same code path).
+    """
     logging.basicConfig(
         level=os.environ.get("CRITIC_LOG_LEVEL", "INFO").upper(),
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
@@ -82,7 +92,7 @@ def serve(host: str = "127.0.0.1", port: int = 8000, workers: int | None = None)
             return EXIT_CONFIG
         if processes == 1:
             return _serve_waitress(app, host, port)
-        return _serve_gunicorn(app, host, port, processes, os.environ.get(MULTIPROC_ENV))
+        return _serve_gunicorn(app, host, port, processes, os.environ.get(MULTIPROC_ENV), threads, worker_class)
     finally:
         # Forked workers leave through this frame too (gunicorn ends them with sys.exit): only the master tidies.
         if metrics_dir and os.getpid() == master:
@@ -119,7 +129,15 @@ def _build(host: str) -> Flask | None:
     return app
 
 
-def _serve_gunicorn(app: Flask, host: str, port: int, processes: int, metrics_dir: str | None) -> int:
+def _serve_gunicorn(
+    app: Flask,
+    host: str,
+    port: int,
+    processes: int,
+    metrics_dir: str | None,
+    threads: int | None = None,
+    worker_class: str | None = None,
+) -> int:
     from critic.service import prefork
 
     try:  # gunicorn retries a taken port for seconds before giving up; say so at once instead
@@ -129,7 +147,15 @@ def _serve_gunicorn(app: Flask, host: str, port: int, processes: int, metrics_di
         return EXIT_CONFIG
     proxy = os.environ.get("CRITIC_TRUSTED_PROXY")
     wsgi = prefork.trust_proxy(app, proxy) if proxy else app
-    options = prefork.options(host, port, processes, lambda p: _url(host, p), metrics_dir)
+    options = prefork.options(
+        host,
+        port,
+        processes,
+        lambda p: _url(host, p),
+        metrics_dir,
+        threads or prefork.THREADS_PER_WORKER,
+        worker_class or prefork.WORKER_CLASS,
+    )
     prefork.CriticApplication(wsgi, options).run()
     return EXIT_OK
 
