@@ -25,7 +25,6 @@ import argparse
 import http.client
 import json
 import os
-import signal
 import subprocess
 import sys
 import threading
@@ -36,7 +35,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "bench"), str(ROOT / "tests")]
 from fake_openai import FakeOpenAI, answer, completion, draft_of, error, hang  # noqa: E402
-from load import HOST, _free_port, make_drafts  # noqa: E402
+from load import HOST, _free_port, make_drafts, stop_server  # noqa: E402
 from redis_server import RedisServer  # noqa: E402
 
 PHASES = ("healthy", "llm_hung", "llm_500", "llm_garbage", "llm_restart", "redis_down", "redis_back")
@@ -233,11 +232,7 @@ def main(argv: list[str] | None = None) -> int:
                 next_phase = time.monotonic() + args.phase_seconds
         wall = time.monotonic() - started
     finally:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop_server(proc)
         faults.close()
     every = [x for v in load.latency.values() for x in v]
     # The promise (exactly one model call per distinct draft) holds while the model answers and Redis is up: drafts

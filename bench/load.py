@@ -100,6 +100,27 @@ def _wait_healthy(port: int, proc: subprocess.Popen, timeout: float = 60) -> Non
     raise RuntimeError("server did not become healthy")
 
 
+def post_critique(conn: http.client.HTTPConnection, port: int, body: str) -> tuple[http.client.HTTPConnection, bool]:
+    """POST one critique on a keep-alive connection: (the connection to use next, whether it answered 200)."""
+    try:
+        conn.request("POST", "/v1/critique", body=body, headers={"Content-Type": "application/json"})
+        resp = conn.getresponse()
+        resp.read()
+        return conn, resp.status == 200
+    except OSError:
+        conn.close()
+        return http.client.HTTPConnection(HOST, port, timeout=30), False
+
+
+def stop_server(proc: subprocess.Popen) -> None:
+    """SIGTERM the server (gunicorn stops its workers gracefully), then kill it if it lingers."""
+    proc.send_signal(signal.SIGTERM)
+    try:
+        proc.wait(20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
 def start_server(
     kind: str, workers: int | None, worker_class: str = "sync", rate_limit: str = "100000000/minute"
 ) -> tuple[subprocess.Popen, int]:
@@ -153,15 +174,7 @@ def _client(
         body = bodies[i % len(bodies)]
         i += 1
         t0 = time.perf_counter()
-        try:
-            conn.request("POST", "/v1/critique", body=body, headers={"Content-Type": "application/json"})
-            resp = conn.getresponse()
-            resp.read()
-            ok = resp.status == 200
-        except OSError:
-            conn.close()
-            conn = http.client.HTTPConnection(HOST, port, timeout=30)
-            ok = False
+        conn, ok = post_critique(conn, port, body)
         elapsed = time.perf_counter() - t0
         if ok:
             out.append(elapsed)
@@ -325,16 +338,7 @@ def soak(requests: int, workers: int, clients: int, every: float) -> dict[str, o
                     break
                 sent[0] += 1
                 n = sent[0]
-            body = json.dumps(soak_draft(n, repeat))
-            try:
-                conn.request("POST", "/v1/critique", body=body, headers={"Content-Type": "application/json"})
-                resp = conn.getresponse()
-                resp.read()
-                ok = resp.status == 200
-            except OSError:
-                conn.close()
-                conn = http.client.HTTPConnection(HOST, port, timeout=30)
-                ok = False
+            conn, ok = post_critique(conn, port, json.dumps(soak_draft(n, repeat)))
             if not ok:
                 with lock:
                     failures[0] += 1
@@ -356,11 +360,7 @@ def soak(requests: int, workers: int, clients: int, every: float) -> dict[str, o
             {"t": round(time.monotonic() - started), "requests": sent[0], "rss_kib": worker_rss_kib(proc.pid)}
         )
     finally:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop_server(proc)
     # The first sample after the first 1% of requests is the baseline: warm-up (first drafts, first allocations) is over.
     warm = next((x for x in samples if x["requests"] >= requests // 100), samples[0])
     pids = sorted({pid for x in samples for pid in x["rss_kib"]})  # type: ignore[attr-defined]

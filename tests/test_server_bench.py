@@ -12,27 +12,22 @@ from tools import require_tool
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def test_load_script_runs_twenty_requests():
+def _bench(script: str, *args: str, timeout: int = 120) -> dict:
+    """Run a bench script with --json and return its report."""
     done = subprocess.run(
-        [
-            sys.executable,
-            str(ROOT / "bench" / "load.py"),
-            "--levels",
-            "2",
-            "--requests",
-            "20",
-            "--duration",
-            "20",
-            "--json",
-        ],
+        [sys.executable, str(ROOT / "bench" / script), *args, "--json"],
         cwd=ROOT,
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=timeout,
         check=False,
     )
     assert done.returncode == 0, done.stderr[-2000:]
-    report = json.loads(done.stdout)
+    return json.loads(done.stdout)
+
+
+def test_load_script_runs_twenty_requests():
+    report = _bench("load.py", "--levels", "2", "--requests", "20", "--duration", "20")
     level = report["levels"][0]
     assert level["clients"] == 2 and level["requests"] == 20 and level["errors"] == 0
     assert level["rps"] > 0 and level["p99_ms"] >= level["p50_ms"] > 0
@@ -43,44 +38,14 @@ def test_load_script_runs_twenty_requests():
 def test_load_script_drives_wrk():
     """The same run with wrk as the load generator (.ci/run installs Debian's wrk)."""
     require_tool("wrk")
-    done = subprocess.run(
-        [
-            sys.executable,
-            str(ROOT / "bench" / "load.py"),
-            "--client",
-            "wrk",
-            "--levels",
-            "2",
-            "--requests",
-            "20",
-            "--duration",
-            "2",
-            "--json",
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr[-2000:]
-    level = json.loads(done.stdout)["levels"][0]
+    level = _bench("load.py", "--client", "wrk", "--levels", "2", "--requests", "20", "--duration", "2")["levels"][0]
     assert level["clients"] == 2 and level["requests"] > 0 and level["errors"] == 0
     assert level["rps"] > 0 and level["p99_ms"] >= level["p50_ms"] > 0
 
 
 def test_soak_mode_reports_worker_memory():
     """bench/load.py --soak: N requests to `critic serve --workers 2`, the workers' RSS sampled (Linux /proc)."""
-    done = subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "load.py"), "--soak", "120", "--sample-every", "0.5", "--json"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr[-2000:]
-    report = json.loads(done.stdout)
+    report = _bench("load.py", "--soak", "120", "--sample-every", "0.5")
     assert report["requests"] == 120 and report["failures"] == 0 and report["workers"] == 2
     assert report["worker_pids_seen"] == 2 and len(report["per_worker"]) == 2
     for worker in report["per_worker"].values():
@@ -91,16 +56,7 @@ def test_soak_mode_reports_worker_memory():
 def test_serving_script_compares_the_critic_with_the_minimal_app():
     """bench/serving.py at one short level: both apps answer, CPU per request is measured, the ratios computed."""
     require_tool("wrk")
-    done = subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "serving.py"), "--levels", "2", "--duration", "1", "--json"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr[-2000:]
-    report = json.loads(done.stdout)
+    report = _bench("serving.py", "--levels", "2", "--duration", "1", timeout=180)
     critic, minimal = report["critic"][0], report["minimal"][0]
     assert critic["requests"] > 0 and critic["errors"] == 0 and minimal["errors"] == 0
     assert critic["cpu_ms_per_request"] > 0 and minimal["cpu_ms_per_request"] > 0
