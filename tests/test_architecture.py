@@ -15,7 +15,12 @@ ALLOWED: dict[str, set[str]] = {
     "config": set(),
     "rules": {"analysis", "ingest", "config"},
     "scoring": set(),
-    "llm": {"ingest", "config", "scoring"},
+    "llm": {
+        "ingest",
+        "config",
+        "scoring",
+        "analysis",
+    },  # analysis: the lexicon loader (the injection patterns are data)
     "wire": {"scoring"},
     "pipeline": {"ingest", "analysis", "config", "rules", "scoring", "llm", "wire"},
 }

@@ -6,7 +6,7 @@ import dataclasses
 import re
 
 from critic.analysis.functions import sentence_model
-from critic.analysis.invitation import answer_invitation
+from critic.analysis.invitation import answer_invitation, patterns
 from critic.analysis.language import MODEL_LANGUAGES, detect
 from critic.analysis.lexicon import Lexicon, lexicon
 from critic.analysis.matcher import Matcher, NeedleIndex
@@ -362,6 +362,10 @@ def _with_functions(s: Sentence, functions: tuple[str, ...], language: str) -> S
             roles.append("about_reader")
         elif sender > reader and "value" not in roles and "ask" not in roles:
             roles.append("about_sender")
+    if language == "en" and patterns("machine_talk").search(s.text):
+        # Text aimed at an automated reviewer earns no credit, whatever figures it holds.
+        roles = [r for r in roles if r not in ("value", "proof")]
+        functions = tuple(x for x in functions if x not in _VALUE_FUNCTIONS) or ("other",)
     roles = roles or ["other"]
     return dataclasses.replace(
         s, roles=tuple(roles), ask_cost=cost, ask_kind=kind, reader=reader, sender=sender, functions=functions

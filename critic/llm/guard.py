@@ -22,29 +22,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from critic.analysis.lexicon import load_yaml
+
 ADJUST_MIN, ADJUST_MAX = -15, 10
 
-_PATTERNS = [
-    r"\b(?:ignore|disregard|forget|override|bypass|skip)\b[^.!?\n]{0,40}\b(?:instructions?|prompts?|rules|guidelines|directions|system|rubrics?|above|everything)\b",
-    r"\b(?:new|updated|real|actual|hidden|secret)\s+(?:instructions?|system\s+prompt|task)\b",
-    r"\bsystem\s+(?:prompt|message)\b",
-    r"\b(?:you\s+are\s+(?:now\s+)?|act\s+as\s+|pretend\s+to\s+be\s+)(?:an?\s+|the\s+)?(?:ai|llm|language\s+model|assistant|chatbot|grader|reviewer|critic|evaluator)\b",
-    r"\b(?:as\s+an?\s+)(?:ai|llm|language\s+model)\b",
-    r"\b(?:dear|attention|note\s+to(?:\s+the)?)\s+(?:ai|llm|model|assistant|grader|reviewer|critic|evaluator|chatgpt|gpt)\b",
-    r"\b(?:score|rate|grade|mark|rank|judge)\s+(?:this|it|me|the\s+(?:email|draft|message))\b[^.!?\n]{0,30}\b(?:100|10\s*/\s*10|perfect|maximum|max|highest|highly|top|full|best)\b",
-    r"\b(?:give|assign|award)\s+(?:this|it|me|the\s+(?:email|draft|message))?\s*(?:a\s+)?(?:score|rating|grade)\s+of\b",
-    r"\b(?:100|10\s*/\s*10)\s*(?:/\s*100|points|score|out\s+of)\b",
-    r"</?\s*(?:system|assistant|user|instructions?|draft|body|subject|data)\s*>",
-    r"(?:===|###)\s*(?:end|begin)\s+(?:of\s+)?(?:data|draft|input|email)",
-    r"\b(?:respond|answer|reply|output)\s+(?:only\s+)?with\s+(?:the\s+following\s+)?(?:json|this)\b",
-    r"\bjailbreak\b|\bdeveloper\s+mode\b|\bprompt\s+injection\b",
-    # A fake model answer (JSON with the answer's keys) and chat-role prefixes or tokens (found by
-    # tests/test_security_injection.py: these reached an obeying model before).
-    r"[\"']\s*(?:adjustments|findings|generic_swap|rewrite|rewrite_subject|scores?|rating)\s*[\"']\s*:",
-    r"(?:^|[\n.!?]\s*)\s*(?:assistant|system|ai|model|grader|reviewer)\s*:",
-    r"<\|\s*[a-z_]+\s*\|>",
-    r"\bscores?\s+(?:a\s+)?(?:100|10\s*/\s*10|perfect|full\s+marks)\b|\bfull\s+marks\b",
-]
+# The patterns are data (critic/rules/data/roles.yaml, `machine_talk`), shared with the heuristics, which give such
+# text no credit.
+_PATTERNS: list[str] = load_yaml("roles.yaml")["machine_talk"]
 INJECTION = re.compile("|".join(f"(?:{p})" for p in _PATTERNS), re.IGNORECASE)
 
 
