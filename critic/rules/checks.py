@@ -227,11 +227,16 @@ def sender_centred(rule: Rule, ctx: Context, sev: Severity) -> list[Finding]:
     worst = max(sender, key=lambda s: (s.sender - s.reader, -s.index))
     msg = f"{len(sender)} of {len(content)} sentences are about you or your company, {len(reader)} about the reader."
     level = _level(sev, len(sender) >= 5 and not reader)
-    if not any(_pitches(s) for s in sender):
+    overwhelming = len(sender) >= OVERWHELMING * max(len(reader), 1)
+    if not any(_pitches(s) for s in sender) and not overwhelming:
         # First-person narration ("I've written twice", "we run the club with four parents") is not a pitch
         # about you: worth tightening, not a warning.
         level = min(level, Severity.SUGGESTION)
-    elif _grounded_in_reader(reader) and not any(lexicon().sender_markers.search(s.text, s.needles) for s in sender):
+    elif (
+        _grounded_in_reader(reader)
+        and not overwhelming
+        and not any(lexicon().sender_markers.search(s.text, s.needles) for s in sender)
+    ):
         # Explaining who you are around the reader's own situation, with no brochure claims, is context, not a
         # self-centred pitch: worth tightening, not a warning.
         level = min(level, Severity.SUGGESTION)
@@ -242,6 +247,8 @@ def sender_centred(rule: Rule, ctx: Context, sev: Severity) -> list[Finding]:
 
 
 _PITCH_FUNCTIONS = frozenset({"sender_boast", "generic_claim", "sender_intro"})
+# Sentences about the sender per sentence about the reader past which the draft is about the sender, pitch or story.
+OVERWHELMING = 5
 _PRESSURE = frozenset({"guilt", "nagging", "urgency"})
 
 
