@@ -292,13 +292,6 @@ _SHORT_LINE = 60
 
 
 _ASKS_OF_THE_READER = frozenset({"slot_ask", "meeting_ask", "action_ask", "reply_ask", "routing"})
-_ASKING = _ASKS_OF_THE_READER | {"presumptive_close"}
-# A verb addressed to the reader at the start of a clause: "write back and I'll book it", "just reply".
-_IMPERATIVE = re.compile(
-    r"(?:^|[,;:]\s*|\b(?:and|then|just|please|simply)\s+)(?:reply|write back|let me know|tell me|drop me|send|click|"
-    r"sign up|register|call|book|grab|pick|choose|visit|check out|fill|join|email|contact|get in touch|schedule)\b",
-    re.IGNORECASE,
-)
 _STATEMENT_OPENER = re.compile(r"^\W*(?:i|i'm|i've|i'd|i'll|we|we're|we've|our|my|it|it's|this|that|there|the)\b", re.I)
 _SECOND = re.compile(r"\b(?:you|your|yours|you're|you've|you'd|you'll)\b", re.I)
 _PERSONAL = re.compile(r"\b(?:i|me|my|we|our|us|you|your)\b", re.I)
@@ -352,18 +345,6 @@ def _with_functions(s: Sentence, functions: tuple[str, ...], language: str) -> S
         roles.append("sign_off")
     if f & {"pleasantry", "small_talk", "flattery"} and "pleasantry" not in roles:
         roles.append("pleasantry")
-    if (
-        cost
-        and language == "en"
-        and f.isdisjoint(_ASKING)
-        and not s.text.rstrip().endswith("?")
-        and not _SECOND.search(s.text)
-        and not _IMPERATIVE.search(s.text)
-    ):
-        # A listed ask phrase in a statement that neither addresses the reader nor asks them anything, by the
-        # model's reading too ("Sponsor visits are Tuesday to Thursday"): a description, not an ask.
-        cost, kind = 0.0, ""
-        roles = [r for r in roles if r != "ask"]
     if not cost:
         cost, kind = next(((c, k) for name, c, k in _MODEL_ASKS if name in f), (0.0, ""))
         if kind == "meeting" and language == "en" and lexicon().conditional_meeting.search(s.text, s.needles):
