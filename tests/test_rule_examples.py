@@ -101,3 +101,16 @@ def test_a_malformed_rule_entry_fails_at_load_naming_the_key(change: dict, named
     }
     with pytest.raises(RuleError, match=named):
         _rule(entry, "rapport.yaml")
+
+
+def test_a_list_is_not_a_wall_of_text() -> None:
+    items = "\n".join(
+        f"{n}. Step {n} of the migration moves one more clinic's records over a weekend shift." for n in range(1, 12)
+    )
+    found = heuristic_critique(Draft(body=f"Hi Ana,\n\nThe plan:\n{items}\n\nWant the full runbook?")).findings
+    assert "clarity.wall_of_text" not in {f.rule for f in found}
+    dense = " ".join(
+        f"Step {n} of the migration moves one more clinic's records over a weekend shift." for n in range(1, 12)
+    )
+    found = heuristic_critique(Draft(body=f"Hi Ana,\n\nThe plan: {dense}\n\nWant the full runbook?")).findings
+    assert "clarity.wall_of_text" in {f.rule for f in found}

@@ -8,6 +8,7 @@ A rule of kind `metric` names a `measure` and its `levels` (the value above whic
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -102,8 +103,21 @@ def paragraph_words(ctx: Context, params: dict[str, Any]) -> Iterator[Reading]:
         sentences_in[s.paragraph] = sentences_in.get(s.paragraph, 0) + 1
     for index, (start, end) in enumerate(ctx.analysis.paragraphs):
         words, count = words_in.get(index, 0), sentences_in.get(index, 0)
+        if _is_list(ctx.doc.body[start:end]):
+            # A list reads item by item: its longest item is the block the reader faces, not the whole list.
+            words = max(len(WORD.findall(line)) for line in ctx.doc.body[start:end].splitlines())
+            count = 1
         value = float("inf") if count > params["max_sentences"] else words
         yield Reading(value, start, end, extra={"words": words, "sentences": count})
+
+
+_ITEM = re.compile(r"^\s*(?:[-*•–·▪]|\d{1,2}[.)]|[A-Z][\w /&'’-]{0,30}:)\s")
+
+
+def _is_list(block: str) -> bool:
+    """Lines that mostly start as items (a bullet, a number, "Label:"): a list, however many words it holds."""
+    lines = [line for line in block.splitlines() if line.strip()]
+    return len(lines) >= 2 and sum(bool(_ITEM.match(line)) for line in lines) * 2 >= len(lines)
 
 
 @measure("questions")
