@@ -74,6 +74,7 @@ def run_phrase_rule(rule: Rule, ctx: Context, severity: Severity) -> list[Findin
             and by_model
             and not set(rule.functions).isdisjoint(sentence.functions)
             and not (english and rule.model_unless and rule.model_unless.search(sentence.text, inside))
+            and not (english and rule.model_needs and not rule.model_needs.search(sentence.text, inside))
         ):
             soft = rule.soft_when_value and any("value" in s.roles for s in ctx.analysis.sentences)
             # Beside real value, what the model alone calls a stock claim is padding to trim, not a failed exchange.

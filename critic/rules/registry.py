@@ -71,6 +71,7 @@ class Rule:
     patterns: tuple[PhrasePattern, ...] = ()
     unless: Matcher | None = None
     model_unless: Matcher | None = None  # stops only the findings the sentence model raises without a phrase
+    model_needs: Matcher | None = None  # what a sentence must hold for the sentence model's finding alone to stand
     unless_role: str | None = None
     first_touch: bool = False
     model_in_threads: bool = False
@@ -171,6 +172,7 @@ def _rule(entry: dict[str, Any], source: str, checked: bool = False) -> Rule:
             patterns=_patterns(entry.get("patterns") or [], entry.get("replace")),
             unless=Matcher(unless) if unless else None,
             model_unless=Matcher(entry["model_unless"]) if entry.get("model_unless") else None,
+            model_needs=Matcher(entry["model_needs"]) if entry.get("model_needs") else None,
             unless_role=entry.get("unless_role"),
             first_touch=bool(entry.get("first_touch", False)),
             model_in_threads=bool(entry.get("model_in_threads", False)),

@@ -52,10 +52,12 @@ class RuleSpec(_Strict):
     params: dict[str, int | float | str] = {}
     terms: list[str] = []
     functions: list[str] = []
+    # Sentence functions that mean a phrase match here is not the problem.
     unless_functions: list[str] = []
-    model_unless: list[
-        str
-    ] = []  # patterns that stop a finding the sentence model raises alone (not a phrase's)  # sentence functions that mean a phrase match here is not the problem
+    # Patterns that stop a finding the sentence model raises alone (not a phrase's).
+    model_unless: list[str] = []
+    # One of these must occur for the sentence model's finding alone to stand.
+    model_needs: list[str] = []
     languages: list[str] = ["en"]
     # kind: metric — a named measure (critic/rules/metrics.py) and the value past which each severity applies.
     measure: str | None = None
