@@ -3,20 +3,12 @@
 from __future__ import annotations
 
 import dataclasses
-import functools
-import re
 from collections.abc import Sequence
 
-from critic.analysis.lexicon import load_yaml
+from critic.analysis.lexicon import role_patterns
 from critic.model import Document, Sentence
 
 _MEETING_KINDS = frozenset({"meeting", "meeting_slot"})
-
-
-@functools.cache
-def patterns(concept: str) -> re.Pattern[str]:
-    """One case-insensitive regex for a list of patterns in roles.yaml."""
-    return re.compile("|".join(f"(?:{p})" for p in load_yaml("roles.yaml")[concept]), re.IGNORECASE)
 
 
 def quoted_text(doc: Document) -> str:
@@ -27,11 +19,11 @@ def quoted_text(doc: Document) -> str:
 def reader_invited(doc: Document, sentences: Sequence[Sentence] = ()) -> bool:
     """The reader asked for time or a meeting themselves: in the quoted thread, or as the draft itself says."""
     quoted = quoted_text(doc)
-    if patterns("reader_refusals").search(quoted):
+    if role_patterns("reader_refusals").search(quoted):
         return False  # "please don't book a call" names a call too
-    if patterns("reader_invitations").search(quoted):
+    if role_patterns("reader_invitations").search(quoted):
         return True
-    in_draft = patterns("reader_invitations_in_draft")
+    in_draft = role_patterns("reader_invitations_in_draft")
     return any(in_draft.search(s.text) for s in sentences)
 
 

@@ -11,6 +11,7 @@ import contextlib
 import functools
 import hashlib
 import marshal
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -73,6 +74,12 @@ def load_yaml(name: str) -> Any:
     with contextlib.suppress(ValueError):  # a type marshal cannot write (a YAML timestamp, say): parsed every time
         cache.store(f"yaml-{name}", key, marshal.dumps(data))
     return data
+
+
+@functools.cache
+def role_patterns(concept: str) -> re.Pattern[str]:
+    """One case-insensitive regex for a list of patterns in roles.yaml (the thread and invitation cues)."""
+    return re.compile("|".join(f"(?:{p})" for p in load_yaml("roles.yaml")[concept]), re.IGNORECASE)
 
 
 def patterns_loaded() -> None:

@@ -6,9 +6,9 @@ import dataclasses
 import re
 
 from critic.analysis.functions import sentence_model
-from critic.analysis.invitation import answer_invitation, patterns
+from critic.analysis.invitation import answer_invitation
 from critic.analysis.language import MODEL_LANGUAGES, detect
-from critic.analysis.lexicon import Lexicon, lexicon
+from critic.analysis.lexicon import Lexicon, lexicon, role_patterns
 from critic.analysis.matcher import Matcher, NeedleIndex
 from critic.analysis.readability import reading_grade
 from critic.ingest.thread import SIGN_OFF
@@ -362,7 +362,7 @@ def _with_functions(s: Sentence, functions: tuple[str, ...], language: str) -> S
             roles.append("about_reader")
         elif sender > reader and "value" not in roles and "ask" not in roles:
             roles.append("about_sender")
-    if language == "en" and patterns("machine_talk").search(s.text):
+    if language == "en" and role_patterns("machine_talk").search(s.text):
         # Text aimed at an automated reviewer earns no credit, whatever figures it holds.
         roles = [r for r in roles if r not in ("value", "proof")]
         functions = tuple(x for x in functions if x not in _VALUE_FUNCTIONS) or ("other",)

@@ -19,17 +19,15 @@ Policy (see docs/llm.md):
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
-from critic.analysis.lexicon import load_yaml
+from critic.analysis.lexicon import role_patterns
 
 ADJUST_MIN, ADJUST_MAX = -15, 10
 
 # The patterns are data (critic/rules/data/roles.yaml, `machine_talk`), shared with the heuristics, which give such
 # text no credit.
-_PATTERNS: list[str] = load_yaml("roles.yaml")["machine_talk"]
-INJECTION = re.compile("|".join(f"(?:{p})" for p in _PATTERNS), re.IGNORECASE)
+INJECTION = role_patterns("machine_talk")
 
 
 @dataclass(frozen=True, slots=True)

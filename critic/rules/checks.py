@@ -152,9 +152,7 @@ def no_value(rule: Rule, ctx: Context, sev: Severity) -> list[Finding]:
     topical = _topic_sentences(ctx)
     target = asks[0] if asks else (topical or ctx.content_sentences())[0]
     main = ctx.at_sentence(rule, sev, target)
-    # What the draft offers in place of value: claims and boasts about the sender.
-    claims = [s for s in topical if _pitches(s) or "proof" in s.roles]
-    return [main, *ctx.evidence(main, rule, claims, "A claim about you, not something the reader can use.")]
+    return [main, *ctx.evidence(main, rule, _claims(ctx), CLAIM_EVIDENCE)]
 
 
 @check("value_first.proof_not_value")
@@ -177,8 +175,7 @@ def imposition_budget(rule: Rule, ctx: Context, sev: Severity) -> list[Finding]:
     costliest = max(asks, key=lambda s: s.ask_cost)
     msg = _budget_message(costliest.ask_kind, len(asks), _value_given(ctx))
     main = ctx.at_sentence(rule, sev, costliest, replacements=ladder(costliest.ask_kind), message=msg)
-    claims = [s for s in _topic_sentences(ctx) if _pitches(s) or "proof" in s.roles]
-    return [main, *ctx.evidence(main, rule, claims, "A claim about you, not something the reader can use.")]
+    return [main, *ctx.evidence(main, rule, _claims(ctx), CLAIM_EVIDENCE)]
 
 
 _ASK_WORDS = {
@@ -199,6 +196,14 @@ def _budget_message(kind: str, asks: int, given: tuple[int, int]) -> str:
     gives = _COUNTS[values] if values < len(_COUNTS) else f"{values} useful things"
     besides = " (besides proof about you)" if proofs else ""
     return f"This asks for {ask}{more} while it gives the reader {gives}{besides}: give more first, or ask for less."
+
+
+CLAIM_EVIDENCE = "A claim about you, not something the reader can use."
+
+
+def _claims(ctx: Context) -> list[Sentence]:
+    """What the draft offers in place of value: boasts, stock claims and credentials about the sender."""
+    return [s for s in _topic_sentences(ctx) if _pitches(s) or "proof" in s.roles]
 
 
 def _topic_sentences(ctx: Context) -> list[Sentence]:

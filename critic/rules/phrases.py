@@ -52,6 +52,9 @@ def run_phrase_rule(rule: Rule, ctx: Context, severity: Severity) -> list[Findin
     if not by_phrase and not by_model:
         return []
     findings: list[Finding] = []
+    # Beside real value, what the model alone calls a stock claim is padding to trim, not a failed exchange.
+    soft = rule.soft_when_value and any("value" in s.roles for s in ctx.analysis.sentences)
+    model_severity = min(severity, Severity.SUGGESTION) if soft else severity
     if rule.first_sentence:
         candidates = ctx.content_sentences()[:1]
     elif rule.scope == "first":
@@ -76,9 +79,7 @@ def run_phrase_rule(rule: Rule, ctx: Context, severity: Severity) -> list[Findin
             and not (english and rule.model_unless and rule.model_unless.search(sentence.text, inside))
             and not (english and rule.model_needs and not rule.model_needs.search(sentence.text, inside))
         ):
-            soft = rule.soft_when_value and any("value" in s.roles for s in ctx.analysis.sentences)
-            # Beside real value, what the model alone calls a stock claim is padding to trim, not a failed exchange.
-            found = [_model_finding(rule, ctx, min(severity, Severity.SUGGESTION) if soft else severity, sentence)]
+            found = [_model_finding(rule, ctx, model_severity, sentence)]
         findings.extend(found)
     return findings
 

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import re
 
-from critic.analysis.invitation import patterns, quoted_text
+from critic.analysis.invitation import quoted_text
+from critic.analysis.lexicon import role_patterns
 from critic.model import Analysis, Document
 
 
 def is_warm_intro(analysis: Analysis, doc: Document | None = None) -> bool:
     """The draft introduces people to each other (its subject or first few sentences say so): no one is a stranger."""
-    if doc is not None and patterns("warm_intro_subject").search(doc.subject):
+    if doc is not None and role_patterns("warm_intro_subject").search(doc.subject):
         return True
     opening = [s for s in analysis.sentences if s.role not in ("greeting", "sign_off")][:3]
-    return any("intro_offer" in s.functions or patterns("warm_intro").search(s.text) for s in opening)
+    return any("intro_offer" in s.functions or role_patterns("warm_intro").search(s.text) for s in opening)
 
 
 def is_first_touch(doc: Document, analysis: Analysis) -> bool:
@@ -23,4 +24,4 @@ def is_first_touch(doc: Document, analysis: Analysis) -> bool:
 
 def reader_refusal(doc: Document) -> re.Match[str] | None:
     """Where the quoted thread says no to what a next message might ask ("not interested", "no calls")."""
-    return patterns("reader_refusals").search(quoted_text(doc))
+    return role_patterns("reader_refusals").search(quoted_text(doc))
