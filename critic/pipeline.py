@@ -35,7 +35,7 @@ from critic.rules.metrics import run_metric_rule
 from critic.rules.phrases import run_phrase_rule
 from critic.rules.registry import Rule, all_rules
 from critic.rules.thread import is_first_touch
-from critic.scoring import score
+from critic.scoring import VERDICT, score
 
 
 def order(f: Finding) -> tuple[int, int, int, str]:
@@ -70,6 +70,11 @@ def _run_rule(rule: Rule, ctx: Context, overrides: Overrides) -> list[Finding]:
         found = run_metric_rule(rule, ctx, level)
     else:
         found = CHECKS[rule.id](rule, ctx, level)
+    if rule.verdict:
+        found = [
+            f if dict(f.extra).get(EVIDENCE_FOR) else dataclasses.replace(f, extra=(*f.extra, (VERDICT, rule.verdict)))
+            for f in found
+        ]
     if level != rule.severity:
         # An explicit re-levelling is exact: checks that escalate by degree must not override the writer's choice.
         found = [f if dict(f.extra).get(EVIDENCE_FOR) else dataclasses.replace(f, severity=level) for f in found]

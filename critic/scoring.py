@@ -20,6 +20,8 @@ WEIGHTS: dict[str, float] = {
     "clarity": 0.15,
 }
 PENALTY: dict[Severity, int] = {Severity.SUGGESTION: 5, Severity.WARNING: 25, Severity.ERROR: 40}
+# The key a draft-level finding carries in `extra`: the judgement it is part of (see `score`).
+VERDICT = "verdict"
 assert set(WEIGHTS) == set(RUBRICS) and abs(sum(WEIGHTS.values()) - 1.0) < 1e-9
 
 
@@ -29,11 +31,18 @@ def score(findings: list[Finding] | tuple[Finding, ...], adjustments: Mapping[st
     flagged = {r: False for r in RUBRICS}
     counted: dict[str, list[Finding]] = {r: [] for r in RUBRICS}
     # Costliest first: when several findings of one rubric point at the same words, only the costliest counts,
-    # so one ask named three ways ("call? Thursday? 30 minutes?") is deducted once.
-    for f in sorted(findings, key=lambda x: -PENALTY[x.severity]):
+    # so one ask named three ways ("call? Thursday? 30 minutes?") is deducted once; so does one draft-level
+    # judgement reached by several rules (nothing about the reader, and mostly about the sender).
+    # Among equals the widest goes first, so a finding about a whole paragraph takes in the ones inside it
+    # whatever order the rules ran in.
+    for f in sorted(findings, key=lambda x: (-PENALTY[x.severity], x.start - x.end)):
         if f.rubric not in deductions:
             continue
-        same = next((c for c in counted[f.rubric] if _same_words(c, f)), None)
+        group = dict(f.extra).get(VERDICT)
+        same = next(
+            (c for c in counted[f.rubric] if _same_words(c, f) or (group and dict(c.extra).get(VERDICT) == group)),
+            None,
+        )
         evidence_for = dict(f.extra).get("evidence_for")
         if evidence_for:
             # A sentence that bears out a draft-level finding (one of the sentences about the sender) is part of it.

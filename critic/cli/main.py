@@ -248,13 +248,17 @@ def build_parser() -> argparse.ArgumentParser:
 
     tr = sub.add_parser(
         "train",
-        help="fit the sentence model on the sentence bank (needs scikit-learn)",
-        description="Cross-validate and fit the sentence model on training/sentences/*.jsonl and write its weights.",
+        help="fit the sentence and subject models on their banks (needs scikit-learn)",
+        description="Cross-validate and fit the sentence model on training/sentences/*.jsonl and the subject model "
+        "on training/subjects/*.jsonl, and write their weights.",
         formatter_class=_Formatter,
     )
     tr.add_argument("--bank", default="training/sentences", help="folder of labelled JSON-lines files")
     tr.add_argument("--out", default=None, help="weights file to write (default: the shipped model)")
     tr.add_argument("--folds", type=int, default=5, help="cross-validation folds")
+    tr.add_argument("--model", choices=("all", "sentences", "subjects"), default="all", help="which model to fit")
+    tr.add_argument("--subjects-bank", default="training/subjects", help="folder of labelled subject lines")
+    tr.add_argument("--subjects-out", default=None, help="subject weights file (default: the shipped model)")
     tr.set_defaults(func=cmd_train)
 
     serve = sub.add_parser(

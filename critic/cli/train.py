@@ -134,6 +134,13 @@ def train(bank: Path = BANK, out: Path = MODEL_PATH, folds: int = FOLDS) -> dict
 
 
 def main(args: Any) -> int:
-    report = train(Path(args.bank), Path(args.out) if args.out else MODEL_PATH, args.folds)
+    from critic.cli.train_subjects import SUBJECT_MODEL_PATH, train_subjects
+
+    report: dict[str, Any] = {}
+    if args.model in ("sentences", "all"):
+        report["sentences"] = train(Path(args.bank), Path(args.out) if args.out else MODEL_PATH, args.folds)
+    if args.model in ("subjects", "all"):
+        out = Path(args.subjects_out) if args.subjects_out else SUBJECT_MODEL_PATH
+        report["subjects"] = train_subjects(Path(args.subjects_bank), out, args.folds)
     print(json.dumps(report, indent=2))
     return 0

@@ -12,7 +12,7 @@ from critic.analysis.sentences import WORD
 from critic.model import Finding, Sentence, Severity
 from critic.rules.context import Context
 from critic.rules.registry import Rule
-from critic.rules.thread import reader_refusal
+from critic.rules.thread import is_warm_intro, reader_refusal
 
 Check = Callable[[Rule, Context, Severity], list[Finding]]
 CHECKS: dict[str, Check] = {}
@@ -46,12 +46,12 @@ def check(rule_id: str) -> Callable[[Check], Check]:
     return register
 
 
-def ladder(kind: str) -> tuple[str, ...]:
-    """The cheaper asks to offer instead of an ask of this kind."""
-    return tuple(_LADDER.get(kind, ()))
+def ladder(ask: Sentence, kind: str = "") -> tuple[str, ...]:
+    """The cheaper asks to offer instead of this ask (of its own kind unless `kind` is given), in its mood."""
+    return tuple(_LADDER["question" if ask.is_question else "statement"].get(kind or ask.ask_kind, ()))
 
 
-_LADDER: dict[str, list[str]] = load_yaml("roles.yaml")["ladder"]
+_LADDER: dict[str, dict[str, list[str]]] = load_yaml("roles.yaml")["ladder"]
 
 
 def _asks(ctx: Context, min_cost: float = 1.0) -> list[Sentence]:
@@ -68,7 +68,7 @@ def meeting_request(rule: Rule, ctx: Context, sev: Severity) -> list[Finding]:
         return []
     values = [s.index for s in ctx.analysis.sentences if "value" in s.roles]
     return [
-        ctx.at_sentence(rule, _earned(sev, sum(v < s.index for v in values)), s, replacements=ladder("meeting"))
+        ctx.at_sentence(rule, _earned(sev, sum(v < s.index for v in values)), s, replacements=ladder(s, "meeting"))
         for s in _asks(ctx, 2)
         if s.ask_kind == "meeting" and not _SLOT.search(s.text)
     ]
@@ -91,7 +91,7 @@ def time_slot(rule: Rule, ctx: Context, sev: Severity) -> list[Finding]:
         if s.ask_kind in _MEETING_KINDS and _SLOT.search(s.text):
             # Naming both how long and when is the costliest first-touch ask there is.
             both = bool(_DURATION.search(s.text)) and bool(_WHEN.search(s.text))
-            out.append(ctx.at_sentence(rule, _level(sev, both), s, replacements=ladder("meeting_slot")))
+            out.append(ctx.at_sentence(rule, _level(sev, both), s, replacements=ladder(s, "meeting_slot")))
     return out
 
 
@@ -174,7 +174,7 @@ def imposition_budget(rule: Rule, ctx: Context, sev: Severity) -> list[Finding]:
     asks = _asks(ctx, 1)
     costliest = max(asks, key=lambda s: s.ask_cost)
     msg = _budget_message(costliest.ask_kind, len(asks), _value_given(ctx))
-    main = ctx.at_sentence(rule, sev, costliest, replacements=ladder(costliest.ask_kind), message=msg)
+    main = ctx.at_sentence(rule, sev, costliest, replacements=ladder(costliest), message=msg)
     return [main, *ctx.evidence(main, rule, _claims(ctx), CLAIM_EVIDENCE)]
 
 
@@ -277,6 +277,8 @@ def reader_absent(rule: Rule, ctx: Context, sev: Severity) -> list[Finding]:
     bare = ctx.first_touch and not any("value" in s.roles for s in content)
     if (len(content) < 3 and not bare) or not content or any(s.reader for s in content):
         return []
+    if is_warm_intro(ctx.analysis, ctx.doc):
+        return []  # an introduction is about the people it introduces, named to each other rather than "you"
     if any("value" in s.roles for s in content) and not _asks(ctx, min_cost=0.0):
         return []  # a fix or insight handed over with nothing asked back is for the reader, pronouns or not
     return [ctx.at_sentence(rule, sev, content[0])]
@@ -389,19 +391,35 @@ def shouting(rule: Rule, ctx: Context, sev: Severity) -> list[Finding]:
     for field, text in (("subject", ctx.doc.subject), ("body", ctx.doc.body)):
         ranges = ctx.doc.judged if field == "body" else ((0, len(text)),)
         for lo, hi in ranges:
-            for regex, fix in ((_CAPS_RUN, _sentence_case), (_CAPS_WORD, _sentence_case), (_BANGS, lambda s: "!")):
+            for regex in (_CAPS_RUN, _CAPS_WORD, _BANGS):
                 for m in regex.finditer(text, lo, hi):
                     if regex is _BANGS and m.group(0).count("!") < 2:
                         continue
                     if any(f == field and s < m.end() and m.start() < e for f, s, e in taken):
                         continue
                     taken.append((field, m.start(), m.end()))
-                    out.append(ctx.finding(rule, sev, m.start(), m.end(), field=field, replacements=(fix(m.group(0)),)))
-    return out[:5]
+                    fix = "!" if regex is _BANGS else _sentence_case(m.group(0), _opens_sentence(text, m.start()))
+                    out.append(ctx.finding(rule, sev, m.start(), m.end(), field=field, replacements=(fix,)))
+    # Every instance, however many: with a cap, fixing one would bring the next into view and cost points again.
+    return out
 
 
-def _sentence_case(text: str) -> str:
-    return text.lower()
+_SENTENCE_START = re.compile(r"(\n\s*|[.!?]\s+)([a-z])")
+_LONE_I = re.compile(r"\bi\b")
+
+
+def _opens_sentence(text: str, start: int) -> bool:
+    before = text[:start].rstrip(" \t")
+    return not before or before[-1] in "\n.!?:"
+
+
+def _sentence_case(shouted: str, opens: bool) -> str:
+    """Shouted words as a sentence would hold them: lower case, with capitals where sentences and lines begin.
+
+    Keeping those capitals keeps the fixed text's sentences where they were: the fix changes the shouting only.
+    """
+    low = _SENTENCE_START.sub(lambda m: m.group(1) + m.group(2).upper(), _LONE_I.sub("I", shouted.lower()))
+    return low[:1].upper() + low[1:] if opens else low
 
 
 @check("imposition.ignores_reader")

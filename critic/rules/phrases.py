@@ -8,6 +8,7 @@ from critic.analysis.invitation import reader_invited
 from critic.analysis.language import MODEL_LANGUAGES
 from critic.analysis.lexicon import lexicon
 from critic.analysis.matcher import WRAPPED, irregular_spaces
+from critic.analysis.subjects import subject_model
 from critic.model import Finding, Sentence, Severity
 from critic.rules.context import Context
 from critic.rules.registry import PhrasePattern, Rule
@@ -45,7 +46,8 @@ def run_phrase_rule(rule: Rule, ctx: Context, severity: Severity) -> list[Findin
         return []
     if rule.field == "subject":
         subject = ctx.doc.subject
-        return _match_spans(rule, ctx, severity, "subject", subject, 0, irregular_spaces(subject))
+        found = _match_spans(rule, ctx, severity, "subject", subject, 0, irregular_spaces(subject))
+        return found or _subject_model_finding(rule, ctx, severity)
     english = ctx.analysis.language == "en"
     by_model = bool(rule.functions) and ctx.analysis.language in MODEL_LANGUAGES
     by_phrase = phrases_apply and english and bool(rule.patterns) and rule.may_match(ctx.present)
@@ -82,6 +84,21 @@ def run_phrase_rule(rule: Rule, ctx: Context, severity: Severity) -> list[Findin
             found = [_model_finding(rule, ctx, model_severity, sentence)]
         findings.extend(found)
     return findings
+
+
+def _subject_model_finding(rule: Rule, ctx: Context, severity: Severity) -> list[Finding]:
+    """The whole subject, when the subject model reads it as one of the rule's labels (vague, hype, deceptive).
+
+    A reply keeps the subject of the thread it answers, which the writer did not choose: only new threads are judged.
+    """
+    subject = ctx.doc.subject
+    if not rule.subject_labels or not subject.strip() or any(x.kind == "quote" for x in ctx.doc.excluded):
+        return []
+    probs = subject_model().probabilities(subject)
+    if sum(probs[label] for label in rule.subject_labels) < float(rule.params.get("confidence", 0.9)):
+        return []
+    start = len(subject) - len(subject.lstrip())
+    return [ctx.finding(rule, severity, start, len(subject.rstrip()), field="subject")]
 
 
 _GREETING_LINE = 60

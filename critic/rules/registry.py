@@ -91,6 +91,10 @@ class Rule:
     measure: str = ""  # kind metric: see critic/rules/metrics.py
     levels: dict[str, float] = dataclasses.field(default_factory=dict)
     direction: str = "above"
+    # Draft-level rules that judge one question ("who is it about", "does it give first") share a verdict: however
+    # many of them fire, and on whichever sentences, the draft loses the points of the costliest one only.
+    verdict: str = ""
+    subject_labels: tuple[str, ...] = ()  # field subject: the subject model's labels that fire the rule
     _live: dict[frozenset[str], tuple[PhrasePattern, ...]] = dataclasses.field(
         default_factory=dict, init=False, compare=False, repr=False
     )
@@ -188,6 +192,8 @@ def _rule(entry: dict[str, Any], source: str, checked: bool = False) -> Rule:
             measure=str(entry.get("measure") or ""),
             levels={str(k): float(v) for k, v in (entry.get("levels") or {}).items()},
             direction=str(entry.get("direction", "above")),
+            verdict=str(entry.get("verdict") or ""),
+            subject_labels=tuple(entry.get("subject_labels") or ()),
         )
     except (KeyError, TypeError, re.error, ValueError) as exc:
         raise RuleError(f"{source}: rule {rid}: {exc}") from exc

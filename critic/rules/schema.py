@@ -58,6 +58,11 @@ class RuleSpec(_Strict):
     model_unless: list[str] = []
     # One of these must occur for the sentence model's finding alone to stand.
     model_needs: list[str] = []
+    # With field: subject — the subject model's labels (critic/analysis/subjects.py) that fire the rule when no
+    # pattern matches, at the probability in params.confidence.
+    subject_labels: list[Literal["vague", "hype", "deceptive"]] = []
+    # Draft-level rules judging the same question name the same verdict; the draft pays for the costliest one.
+    verdict: str | None = Field(default=None, pattern=r"^[a-z_]+$")
     languages: list[str] = ["en"]
     # kind: metric — a named measure (critic/rules/metrics.py) and the value past which each severity applies.
     measure: str | None = None

@@ -117,6 +117,11 @@ class FindingOut(Span):
         description="Set on a suggestion that points at one more sentence bearing out a draft-level finding "
         "(e.g. another sentence about the sender): the id of that finding. It costs no points of its own.",
     )
+    verdict: str | None = Field(
+        default=None,
+        description="Set on a draft-level finding (e.g. `give_first`, `who_it_is_about`): several findings of one "
+        "verdict cost the draft the points of the costliest one only.",
+    )
 
 
 class StrengthOut(Span):
