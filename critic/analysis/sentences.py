@@ -345,13 +345,16 @@ def _with_functions(s: Sentence, functions: tuple[str, ...], language: str) -> S
         roles.append("sign_off")
     if f & {"pleasantry", "small_talk", "flattery"} and "pleasantry" not in roles:
         roles.append("pleasantry")
-    if not cost:
-        cost, kind = next(((c, k) for name, c, k in _MODEL_ASKS if name in f), (0.0, ""))
+    model_cost, model_kind = next(((c, k) for name, c, k in _MODEL_ASKS if name in f), (0.0, ""))
+    # A question form ("Could you...?") says only that something is asked; the model says what it costs to grant.
+    if model_cost > cost and (not cost or kind == "reply"):
+        cost, kind = model_cost, model_kind
         if kind == "meeting" and language == "en" and lexicon().conditional_meeting.search(s.text, s.needles):
             cost, kind = _REPLY_COST, "reply"  # the meeting waits for the reader's yes; the ask now is a reply
     if cost and "ask" not in roles:
         roles.append("ask")
-    if f & _VALUE_FUNCTIONS and "value" not in roles:
+    # A nudge the model is surest of ("following up on my email") gives nothing, whatever else it half-hears in it.
+    if f & _VALUE_FUNCTIONS and "value" not in roles and functions[0] not in ("nagging", "guilt"):
         roles.append("value")
     if f & _READER_FUNCTIONS:
         reader += 2

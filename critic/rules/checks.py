@@ -99,7 +99,7 @@ def time_slot(rule: Rule, ctx: Context, sev: Severity) -> list[Finding]:
 def multiple_asks(rule: Rule, ctx: Context, sev: Severity) -> list[Finding]:
     asks = _asks(ctx, 1)
     costly = [s for s in asks if s.ask_cost >= 2]
-    if len(asks) >= 3 or len(costly) >= 2:
+    if len(asks) >= 4 or len(costly) >= 2:
         msg = f"{len(asks)} asks in one email: keep the one that matters and drop the rest."
         # Every ask after the first is flagged, so dropping one never just moves the finding to the next.
         return [ctx.at_sentence(rule, sev, extra, replacements=("",), message=msg) for extra in asks[1:]]
@@ -140,8 +140,11 @@ def _no_value_applies(ctx: Context) -> bool:
     senders = sum(1 for s in content if "about_sender" in s.roles)
     if values or proofs or not content:
         return False
-    # An ask with nothing given loses points however short the draft; so does a first touch that gives nothing.
-    return bool(_asks(ctx, 1)) or senders >= 2 or ctx.first_touch
+    if is_warm_intro(ctx.analysis, ctx.doc):
+        return False  # the introduction is what the email gives
+    # An ask with nothing given loses points however short the draft; so does a first touch that gives nothing
+    # (a note that closes out the writer's own earlier emails is not a first touch, and owes nothing new).
+    return bool(_asks(ctx, 1)) or senders >= 2 or (ctx.first_touch and not ctx.follow_up)
 
 
 @check("value_first.no_value")
@@ -152,7 +155,12 @@ def no_value(rule: Rule, ctx: Context, sev: Severity) -> list[Finding]:
     topical = _topic_sentences(ctx)
     target = asks[0] if asks else (topical or ctx.content_sentences())[0]
     main = ctx.at_sentence(rule, sev, target)
-    return [main, *ctx.evidence(main, rule, _claims(ctx), CLAIM_EVIDENCE)]
+    nudges = [s for s in ctx.content_sentences() if "nagging" in s.functions]
+    return [
+        main,
+        *ctx.evidence(main, rule, nudges, NUDGE_EVIDENCE),
+        *ctx.evidence(main, rule, _claims(ctx), CLAIM_EVIDENCE),
+    ]
 
 
 @check("value_first.proof_not_value")
@@ -199,6 +207,7 @@ def _budget_message(kind: str, asks: int, given: tuple[int, int]) -> str:
 
 
 CLAIM_EVIDENCE = "A claim about you, not something the reader can use."
+NUDGE_EVIDENCE = "A nudge that brings nothing new: add what changed, or something the reader can use."
 
 
 def _claims(ctx: Context) -> list[Sentence]:
@@ -275,7 +284,12 @@ def reader_absent(rule: Rule, ctx: Context, sev: Severity) -> list[Finding]:
     content = _topic_sentences(ctx)
     # Three sentences without the reader is a pattern; so is a first touch that gives nothing and never names them.
     bare = ctx.first_touch and not any("value" in s.roles for s in content)
-    if (len(content) < 3 and not bare) or not content or any(s.reader for s in content):
+    # "Did you see my email?" says "you" but is about the writer's email: pressure is no sign of the reader.
+    if (
+        (len(content) < 3 and not bare)
+        or not content
+        or any(s.reader for s in content if not _PRESSURE & set(s.functions))
+    ):
         return []
     if is_warm_intro(ctx.analysis, ctx.doc):
         return []  # an introduction is about the people it introduces, named to each other rather than "you"
@@ -443,12 +457,28 @@ def dismisses_reader(rule: Rule, ctx: Context, sev: Severity) -> list[Finding]:
     return [ctx.at_sentence(rule, sev, guilt[0])] if guilt else []
 
 
+_SECOND_PERSON = re.compile(r"\b(you|your|yours|you're|you've|you'd)\b", re.IGNORECASE)
+# A detail only someone who looked would know: a figure, a date, a named place or thing, the reader's own words.
+_CONCRETE = re.compile(
+    r"\d|\b(yesterday|last (week|month|year|quarter|weekend|spring|summer|autumn|fall|winter|night)|"
+    r"since (monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|april|may|june|july|"
+    r"august|september|october|november|december))\b|[\"“][^\"”]{4,}[\"”]|(?<=[a-z,;:] )(?-i:[A-Z])[a-z]{2,}",
+    re.IGNORECASE,
+)
+
+
+def _observes_reader(s: Sentence) -> bool:
+    """A sentence about the reader that holds a concrete detail of theirs ("your back lot drain since Monday")."""
+    pitch = "about_sender" in s.roles or "ask" in s.roles or _PITCH_FUNCTIONS & set(s.functions)
+    return not pitch and bool(s.reader or _SECOND_PERSON.search(s.text)) and bool(_CONCRETE.search(s.text))
+
+
 @check("empathy.no_reader_situation")
 def no_reader_situation(rule: Rule, ctx: Context, sev: Severity) -> list[Finding]:
     content = _topic_sentences(ctx)
     if not ctx.first_touch or ctx.follow_up or len(content) < 2:
         return []  # a follow-up leans on the first email, which carried the reader's situation
-    if any(_READER_FUNCTIONS & set(s.functions) for s in content):
+    if any(_READER_FUNCTIONS & set(s.functions) or _observes_reader(s) for s in content):
         return []
     if _grounded_in_reader([s for s in content if s.reader >= 2]):  # about them, even beside a word about you
         return []

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from critic.analysis.lexicon import role_patterns
 from critic.model import Analysis, Document, Finding, Sentence, Severity
 from critic.rules.registry import Rule
 
@@ -102,8 +103,9 @@ class Context:
 
     @property
     def follow_up(self) -> bool:
-        """The draft chases an earlier message of the writer's (the sentence model hears a nudge in it)."""
-        return any("nagging" in s.functions for s in self.analysis.sentences)
+        """The draft follows an earlier message of the writer's: a nudge, or a pointer back ("as I mentioned")."""
+        earlier = role_patterns("earlier_message")
+        return any("nagging" in s.functions or earlier.search(s.text) for s in self.analysis.sentences)
 
     def content_sentences(self) -> list[Sentence]:
         """Sentences that carry the message: not greetings or sign-offs."""
