@@ -46,6 +46,16 @@ _QUANTITY = re.compile(
 )
 _MIN_DATA_WORDS = 7
 _REPLY_COST = 1.0
+# What makes a time or a meeting an ask rather than a description: a proposal, an offer to come or call, a booking.
+_PROPOSES = re.compile(
+    r"\b(would|could|can|shall|will) (you|we|i)\b|\blet'?s\b|\b(how|what) about\b|\b(i|we)('d| would) (love|like|"
+    r"welcome|appreciate|be (glad|happy))\b|\b(i|we) (propose|suggest|can do)\b|\b(are|is) (you|there)\b|\bdo you have\b|"
+    r"\b(works?|suits?) (for )?(you|me)\b|\b(free|available) (to|for|on|at|this|next)\b|\b(call|ring|phone|come|stop|"
+    r"drop|swing|pop) (you|by|over|in)\b|\b(book|grab|pick|choose|schedule|set up|arrange|join|hop on|jump on|meet (me|us))\b|"
+    r"\bcalendar\b|\binvite\b|\bpencil|\b(i|we)('ve| have) (booked|scheduled|reserved|blocked|sent)\b|"
+    r"\b(i'll|i will|we'll|we will) (be|come|call|ring|stop|drop|swing)\b|\bgive (me|us|him|her|them)\b|\bplease\b",
+    re.IGNORECASE,
+)
 _THANKS = re.compile(r"^(thanks|thank you|many thanks)\b", re.IGNORECASE)
 # A sign-off run into the name on one line: "Warm regards, Rajesh Gupta".
 _INLINE_SIGN_OFF = re.compile(
@@ -149,8 +159,13 @@ def _roles(
     if lex.pleasantry.search(text, low) or _empty_flattery(text, low, lex):
         roles.append("pleasantry")
     cost, kind = 0.0, ""
+    proposes = None
     for ask in lex.asks:  # dearest first
         if ask.matcher.search(text, low):
+            if ask.kind in ("meeting", "meeting_slot") and not text.rstrip().endswith("?"):
+                proposes = proposes if proposes is not None else bool(_PROPOSES.search(text))
+                if not proposes:
+                    continue  # a time or a meeting described ("classes at 9:30 am", "hours: Monday to Friday")
             cost, kind = ask.cost, ask.kind
             break
     if cost and _THANKS.match(text) and not text.rstrip().endswith("?"):
