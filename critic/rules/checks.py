@@ -159,6 +159,7 @@ def no_value(rule: Rule, ctx: Context, sev: Severity) -> list[Finding]:
     return [
         main,
         *ctx.evidence(main, rule, nudges, NUDGE_EVIDENCE),
+        *ctx.evidence(main, rule, [s for s in asks if s not in nudges], ASK_EVIDENCE),
         *ctx.evidence(main, rule, _claims(ctx), CLAIM_EVIDENCE),
     ]
 
@@ -183,7 +184,11 @@ def imposition_budget(rule: Rule, ctx: Context, sev: Severity) -> list[Finding]:
     costliest = max(asks, key=lambda s: s.ask_cost)
     msg = _budget_message(costliest.ask_kind, len(asks), _value_given(ctx))
     main = ctx.at_sentence(rule, sev, costliest, replacements=ladder(costliest), message=msg)
-    return [main, *ctx.evidence(main, rule, _claims(ctx), CLAIM_EVIDENCE)]
+    return [
+        main,
+        *ctx.evidence(main, rule, asks, ASK_EVIDENCE),
+        *ctx.evidence(main, rule, _claims(ctx), CLAIM_EVIDENCE),
+    ]
 
 
 _ASK_WORDS = {
@@ -207,6 +212,7 @@ def _budget_message(kind: str, asks: int, given: tuple[int, int]) -> str:
 
 
 CLAIM_EVIDENCE = "A claim about you, not something the reader can use."
+ASK_EVIDENCE = "Another ask with nothing given for it yet."
 NUDGE_EVIDENCE = "A nudge that brings nothing new: add what changed, or something the reader can use."
 
 
