@@ -72,9 +72,8 @@ def _shape(text: str, tokens: list[str]) -> list[str]:
         if len(tokens) > 1:
             out.append(f"first2:{tokens[0]}_{tokens[1]}")
         out.append(f"last:{tokens[-1]}")
-    upper = sum(map(str.isupper, text))
-    if upper > 6 and (letters := sum(map(str.isalpha, text))) > 8 and upper / letters > 0.7:
-        out.append("shape:caps")
+    # No feature of letter case: what a sentence does is the same in capitals (shouting is clarity.shouting's),
+    # so fixing the case changes nothing else.
     first = sum(t in _FIRST_PERSON for t in tokens)
     second = sum(t in _SECOND_PERSON for t in tokens)
     out.append(f"person:{min(first, 3)}_{min(second, 3)}")
