@@ -52,8 +52,10 @@ _PROPOSES = re.compile(
     r"welcome|appreciate|be (glad|happy))\b|\b(i|we) (propose|suggest|can do)\b|\b(are|is) (you|there)\b|\bdo you have\b|"
     r"\b(works?|suits?) (for )?(you|me)\b|\b(free|available) (to|for|on|at|this|next)\b|\b(call|ring|phone|come|stop|"
     r"drop|swing|pop) (you|by|over|in)\b|\b(book|grab|pick|choose|schedule|set up|arrange|join|hop on|jump on|meet (me|us))\b|"
-    r"\bcalendar\b|\binvite\b|\bpencil|\b(i|we)('ve| have) (booked|scheduled|reserved|blocked|sent)\b|"
-    r"\b(i'll|i will|we'll|we will) (be|come|call|ring|stop|drop|swing)\b|\bgive (me|us|him|her|them)\b|\bplease\b",
+    r"\bcalendar\b|\binvite\b|\bpencil|\b(i|we)('ve| have) (already |just )?(booked|scheduled|reserved|blocked|sent)\b|"
+    r"\b(i'll|i will|we'll|we will) (be|come|call|ring|stop|drop|swing)\b|\bgive (me|us|him|her|them)\b|\bplease\b|"
+    r"\blet me know\b|\b(i'm|i am|we're|we are) (free|available|around)\b|\bit would be (great|good|nice|lovely) to\b|"
+    r"\bget together\b|\b(i|we)('d| would) (really )?(value|enjoy)\b|\b(requested|invited|expected) to (attend|join|come)\b",
     re.IGNORECASE,
 )
 _THANKS = re.compile(r"^(thanks|thank you|many thanks)\b", re.IGNORECASE)
