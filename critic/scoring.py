@@ -1,7 +1,8 @@
 """Rubric scores and the overall score; every point deducted comes from one finding.
 
 Each rubric starts at 100 and loses each of its findings' penalty (suggestion 5, warning 25, error 40:
-`PENALTY`, the only place points are decided), floored at 0. `overall` is the weighted mean of the five rubrics with the
+`PENALTY`, the only place points are decided), floored at 0. Findings on the same words count once, and so do the
+findings of one draft-level verdict; a verdict that two or more rules reach costs as an error. `overall` is the weighted mean of the five rubrics with the
 weights below: the exchange (value first, imposition) weighs most because it decides whether a
 stranger replies at all; empathy next; rapport and clarity polish what is there.
 """
@@ -53,12 +54,33 @@ def score(findings: list[Finding] | tuple[Finding, ...], adjustments: Mapping[st
         else:
             deductions[f.rubric].append({"finding": f.id, "rule": f.rule, "points": 0, "counted_as": same.id})
         flagged[f.rubric] = flagged[f.rubric] or f.flags
+    _concur(findings, deductions)
     for rubric, points in (adjustments or {}).items():
         if rubric in deductions and points:
             deductions[rubric].append({"finding": None, "rule": "llm.adjustment", "points": -int(points)})
     rubric = {r: min(100, max(0, 100 - sum(int(d["points"]) for d in deductions[r]))) for r in RUBRICS}  # type: ignore[call-overload]
     overall = round(sum(WEIGHTS[r] * rubric[r] for r in RUBRICS))
     return Scores(rubric, overall, deductions, flagged)
+
+
+def _concur(findings: list[Finding] | tuple[Finding, ...], deductions: dict[str, list[dict[str, object]]]) -> None:
+    """A verdict that several rules reach independently weighs as an error: the evidence agrees, so it is surer."""
+    rules: dict[str, set[str]] = {}
+    for f in findings:
+        group = dict(f.extra).get(VERDICT)
+        if group and f.flags:
+            rules.setdefault(group, set()).add(f.rule)
+    by_id = {f.id: f for f in findings}
+    for items in deductions.values():
+        for d in items:
+            f = by_id.get(str(d["finding"]))
+            group = dict(f.extra).get(VERDICT) if f is not None else None
+            if group and int(d["points"]) and len(rules.get(group, ())) >= CONCURRING:
+                d["points"] = max(int(d["points"]), PENALTY[Severity.ERROR])
+                d["concurring"] = sorted(rules[group])
+
+
+CONCURRING = 2  # rules reaching one verdict for it to weigh as an error
 
 
 def _same_words(a: Finding, b: Finding) -> bool:

@@ -24,14 +24,23 @@ def _finding(rule: str, start: int, end: int, verdict: str = "") -> Finding:
     )
 
 
-def test_one_verdict_costs_its_costliest_finding_once() -> None:
-    apart = [
+def test_one_verdict_costs_once_and_as_an_error_when_rules_concur() -> None:
+    one = [
+        _finding("value_first.no_value", 0, 10, "give_first"),
+        _finding("value_first.no_value", 20, 30, "give_first"),
+    ]
+    assert score(one).rubric["value_first"] == 100 - PENALTY[Severity.WARNING]
+    two = [
         _finding("value_first.no_value", 0, 10, "give_first"),
         _finding("value_first.imposition_budget", 20, 30, "give_first"),
     ]
-    scores = score(apart)
-    assert scores.rubric["value_first"] == 100 - PENALTY[Severity.WARNING]
-    assert [d["points"] for d in scores.deductions["value_first"]] == [PENALTY[Severity.WARNING], 0]
+    scores = score(two)
+    assert scores.rubric["value_first"] == 100 - PENALTY[Severity.ERROR]
+    assert [d["points"] for d in scores.deductions["value_first"]] == [PENALTY[Severity.ERROR], 0]
+    assert scores.deductions["value_first"][0]["concurring"] == [
+        "value_first.imposition_budget",
+        "value_first.no_value",
+    ]
 
 
 def test_findings_without_a_shared_verdict_each_cost() -> None:

@@ -303,6 +303,7 @@ _MODEL_ASKS: tuple[tuple[str, float, str], ...] = (
     ("reply_ask", _REPLY_COST, "reply"),
 )
 _VALUE_FUNCTIONS = frozenset({"insight", "resource_offer", "intro_offer"})
+_PRESSING = frozenset({"nagging", "guilt"})
 _READER_FUNCTIONS = frozenset({"reader_situation", "reader_reference"})
 _SENDER_FUNCTIONS = frozenset({"sender_boast", "generic_claim"})
 _SHORT_LINE = 60
@@ -319,6 +320,16 @@ _PRICED_OFFER = re.compile(
     r"\b(we|i)(?:'ll| will| can| could)?\s+(?:can\s+)?(offer|provide|submit|deliver|do|get|give|handle|manage|build|"
     r"design|create|make|list|place|promote|advertise|register|host|clean|fix|repair|install)\b[^.!?]*[$€£]\s?\d"
     r"|\bfor (only|just|as little as) [$€£]\s?\d",
+    re.IGNORECASE,
+)
+
+
+# "Rampwise helps companies cut onboarding time by up to 50%": what the writer's product does for anyone, a pitch
+# however many figures it holds.
+_PITCH_FORM = re.compile(
+    r"\b(helps?|helping|enables?|allows?|lets)\s+(companies|teams|businesses|brands|clients|customers|organi[sz]ations|"
+    r"people|firms|practices|clinics|schools|stores|shops|restaurants|owners|leaders|founders|agencies|retailers|"
+    r"manufacturers|hospitals|startups|operators|landlords|charities|sellers)\b",
     re.IGNORECASE,
 )
 
@@ -347,12 +358,15 @@ def _with_functions(s: Sentence, functions: tuple[str, ...], language: str) -> S
     an insight without a figure). Other languages have no lexicon, so the model's functions are their roles.
     """
     functions = _plausible(s.text, functions, language)
-    priced = language == "en" and _PRICED_OFFER.search(s.text) is not None
-    if priced:
-        # The writer's own service at a price is a pitch, however many figures it holds.
+    if language == "en" and _PRESSING & set(functions) and role_patterns("opt_out_lines").search(s.text):
+        # "To be removed from this list, do not reply": a way out, however much it sounds like a nudge.
+        functions = tuple(dict.fromkeys("opt_out" if x in _PRESSING else x for x in functions))
+    pitched = language == "en" and (_PRICED_OFFER.search(s.text) or _PITCH_FORM.search(s.text)) is not None
+    if pitched:
+        # The writer's own service at a price, or what it "helps companies" do, is a pitch, however many figures.
         functions = tuple(dict.fromkeys("generic_claim" if x == "insight" else x for x in functions))
     f = set(functions)
-    roles = [r for r in s.roles if r != "other" and not (priced and r == "value")] if language == "en" else []
+    roles = [r for r in s.roles if r != "other" and not (pitched and r == "value")] if language == "en" else []
     cost, kind = (s.ask_cost, s.ask_kind) if language == "en" else (0.0, "")
     reader, sender = (s.reader, s.sender) if language == "en" else (0, 0)
     short = len(s.text) <= _SHORT_LINE

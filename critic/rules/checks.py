@@ -473,10 +473,27 @@ _CONCRETE = re.compile(
 )
 
 
+# Seen, not promised: the writer looked at something of the reader's, or says what theirs is, was or shows.
+_OBSERVED = re.compile(
+    r"\b(i|we)\b[^.!?]{0,40}\b(saw|seen|noticed|read|heard|tried|visited|watched|spotted|found|ate|attended|drove|"
+    r"walked|passed|met|listened|judged|used|counted|checked|looked)\b|\byour\b[^.!?]{0,60}\b(is|are|was|were|has|"
+    r"have|had|still|lists|shows|says|said|mentioned|wrote|posted|published|opened|launched|reported)\b",
+    re.IGNORECASE,
+)
+# What a pitch promises the reader ("you can earn $500 a week", "cut your bill by 50%") is not their situation.
+_PROMISE = re.compile(r"\b(can|could|will|would|may|might|should)\b|[$€£%]|\bfree\b", re.IGNORECASE)
+
+
 def _observes_reader(s: Sentence) -> bool:
     """A sentence about the reader that holds a concrete detail of theirs ("your back lot drain since Monday")."""
     pitch = "about_sender" in s.roles or "ask" in s.roles or _PITCH_FUNCTIONS & set(s.functions)
-    return not pitch and bool(s.reader or _SECOND_PERSON.search(s.text)) and bool(_CONCRETE.search(s.text))
+    return (
+        not pitch
+        and bool(s.reader or _SECOND_PERSON.search(s.text))
+        and bool(_CONCRETE.search(s.text))
+        and bool(_OBSERVED.search(s.text))
+        and not _PROMISE.search(s.text)
+    )
 
 
 @check("empathy.no_reader_situation")

@@ -143,6 +143,11 @@ class Deduction(_Open):
     counted_as: str | None = Field(
         default=None, description="When this finding cost nothing: the id of the finding its points went to."
     )
+    concurring: list[str] | None = Field(
+        default=None,
+        description="When several rules reached this draft-level verdict: their ids (the verdict then costs as an "
+        "error).",
+    )
 
 
 class RubricOut(_Open):
