@@ -89,7 +89,9 @@ def _split_units(text: str, base: int) -> list[tuple[int, int]]:
         pos += len(line) + 1
         nxt = lines[i + 1]
         stripped = line.strip()
-        starts_new = bool(nxt.strip()) and not nxt.lstrip()[0].islower()
+        first = nxt.lstrip()[:1]
+        # A wrapped line goes on in lower case, or with a figure or a price ("to over\n350 engines for $39.95").
+        starts_new = bool(first) and not (first.islower() or first.isdigit() or first in "$€£(%")
         if not stripped or _LINE_END_BREAK.search(stripped) or starts_new or _BULLET.match(nxt):
             units.append((base + start, base + pos - 1))
             start = pos
