@@ -63,19 +63,20 @@ def run_phrase_rule(rule: Rule, ctx: Context, severity: Severity) -> list[Findin
         candidates = list(ctx.analysis.sentences)
     for sentence in candidates:
         inside = sentence.needles
-        wrapped = WRAPPED in inside
+        live = rule.live_patterns(inside) if by_phrase else ()
+        modelled = by_model and not rule.function_set.isdisjoint(sentence.functions)
+        if not live and not modelled:
+            continue  # nothing can be found here, so the guards below need not be asked
         if english and rule.unless and rule.unless.search(sentence.text, inside):
             continue
         if english and not _role_allows(rule, sentence):
             continue
         if _model_says_otherwise(rule, sentence):
             continue
-        live = rule.live_patterns(inside) if by_phrase else ()
-        found = _sentence_matches(rule, ctx, severity, sentence, wrapped, live) if live else []
+        found = _sentence_matches(rule, ctx, severity, sentence, WRAPPED in inside, live) if live else []
         if (
             not found
-            and by_model
-            and not set(rule.functions).isdisjoint(sentence.functions)
+            and modelled
             and not (english and rule.model_unless and rule.model_unless.search(sentence.text, inside))
             and not (english and rule.model_needs and not rule.model_needs.search(sentence.text, inside))
         ):

@@ -96,12 +96,14 @@ class Rule:
     )
     # The needles one of which any match of any pattern (either variant) holds; None when a pattern has none.
     gate: frozenset[str] | None = dataclasses.field(default=None, init=False, compare=False, repr=False)
+    function_set: frozenset[str] = dataclasses.field(default=frozenset(), init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         needle_sets = [
             n for p in self.patterns for n in (p.needles, p.wrapped_needles if p.wrapped_source else p.needles)
         ]
         object.__setattr__(self, "gate", gate(needle_sets))  # frozen: set once, here
+        object.__setattr__(self, "function_set", frozenset(self.functions))
 
     def may_match(self, present: frozenset[str]) -> bool:
         """False only when no pattern can match anywhere in a text holding just the needles `present`."""
