@@ -14,6 +14,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -50,6 +51,19 @@ _WEEKDAY = re.compile(
 )
 _MONEY = re.compile(r"[$€£¥]\s?\d|\b\d[\d,.]*\s?(?:usd|eur|gbp|dollars?|euros?|k)\b", re.I)
 _URL = re.compile(r"https?://|www\.|\.com\b|calendly|hubspot\.com/meetings", re.I)
+# Literal text (lowercase) that every match of a pattern holds: a sentence holding none is not searched. Every unit
+# of _DURATION starts with one of its needles ("half an hour" holds "hour"); _WEEKDAY's and _URL's are what
+# needles.required reads from them (a test holds them equal). _TIME and _MONEY need a digit.
+_DURATION_NEEDLES = ("min", "hour", "hr", "stunde", "hora", "heure")
+_WEEKDAY_NEEDLES = (
+    "mon", "tue", "wed", "thu", "fri", "sat", "sun", "tomorrow", "next week", "this week", "montag", "dienstag",
+    "mittwoch", "donnerstag", "freitag", "lunes", "martes", "miércoles", "jueves", "viernes", "lundi", "mardi",
+    "mercredi", "jeudi", "vendredi", "morgen", "mañana", "demain",
+)  # fmt: skip
+_URL_NEEDLES = ("http", "www.", ".com", "calendly")
+# Under re.IGNORECASE "i" also matches "ı" and "s" matches "ſ", which lowercase to themselves: a text holding
+# either is always searched, so the needles (read from lowercased text) never skip a match.
+_FOLDED = ("ı", "ſ")
 _FIRST_PERSON = frozenset("i me my mine we us our ours i'm i've i'd i'll we're we've we'd we'll".split())
 _SECOND_PERSON = frozenset(
     "you your yours you're you've you'd you'll yourself sie ihr ihnen dich dir du usted tu tú vous votre vos te".split()
@@ -80,16 +94,19 @@ def _shape(text: str, tokens: list[str]) -> list[str]:
     out.append(f"person:{min(first, 3)}_{min(second, 3)}")
     if any(t in _MODALS for t in tokens[:3]):
         out.append("shape:modal_start")
-    for name, pattern in (
-        ("time", _TIME),
-        ("duration", _DURATION),
-        ("weekday", _WEEKDAY),
-        ("money", _MONEY),
-        ("url", _URL),
+    digit = _DIGIT.search(text) is not None
+    low = text.lower()
+    folded = any(ch in low for ch in _FOLDED)
+    for name, pattern, possible in (
+        ("time", _TIME, digit),
+        ("duration", _DURATION, folded or any(n in low for n in _DURATION_NEEDLES)),
+        ("weekday", _WEEKDAY, folded or any(n in low for n in _WEEKDAY_NEEDLES)),
+        ("money", _MONEY, digit),
+        ("url", _URL, folded or any(n in low for n in _URL_NEEDLES)),
     ):
-        if pattern.search(text):
+        if possible and pattern.search(text):
             out.append(f"has:{name}")
-    if _DIGIT.search(text):
+    if digit:
         out.append("has:number")
     return out
 
@@ -143,6 +160,7 @@ class SentenceModel:
     labels: tuple[str, ...]
     _words: dict[str, np.ndarray] = field(default_factory=dict, repr=False, compare=False)
     _sentences: dict[str, np.ndarray] = field(default_factory=dict, repr=False, compare=False)
+    _named: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False, compare=False)
 
     def probabilities(self, texts: Sequence[str]) -> np.ndarray:
         """(sentences, functions) probabilities that each sentence does each function."""
@@ -173,8 +191,20 @@ class SentenceModel:
             self._remember(self._words, token, cached)
         return cached
 
+    def functions(self, texts: Sequence[str]) -> list[tuple[str, ...]]:
+        """For each sentence, the functions `label` gives it, most likely first (remembered per sentence)."""
+        out = [self._named.get(text) for text in texts]
+        missing = list(dict.fromkeys(text for text, found in zip(texts, out, strict=True) if found is None))
+        if not missing:
+            return out  # type: ignore[return-value]
+        # Each sentence's probabilities are its own (element-wise from its own logits), whatever it is labelled with.
+        fresh = {text: tuple(labels) for text, labels in zip(missing, self.label(missing), strict=True)}
+        for text, names in fresh.items():
+            self._remember(self._named, text, names)
+        return [found if found is not None else fresh[text] for text, found in zip(texts, out, strict=True)]
+
     @staticmethod
-    def _remember(cache: dict[str, np.ndarray], key: str, value: np.ndarray) -> None:
+    def _remember(cache: dict[str, Any], key: str, value: Any) -> None:
         if len(cache) >= CACHE_ENTRIES:
             # Oldest first (dicts keep insertion order); another thread may be evicting at the same moment.
             with contextlib.suppress(StopIteration, RuntimeError):

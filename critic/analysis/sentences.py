@@ -268,8 +268,8 @@ def analyse(doc: Document, recipient_names: tuple[str, ...] = ()) -> Analysis:
                     )
     language, reliable = detect(" ".join(s.text for s in sentences))
     if language in MODEL_LANGUAGES and sentences:
-        labelled = sentence_model().label([s.text for s in sentences])
-        sentences = [_with_functions(s, tuple(f), language) for s, f in zip(sentences, labelled, strict=True)]
+        labelled = sentence_model().functions([s.text for s in sentences])
+        sentences = [_with_functions(s, f, language) for s, f in zip(sentences, labelled, strict=True)]
     sentences = answer_invitation(doc, sentences)
     return Analysis(
         tuple(sentences), tuple(paragraphs), _stats(doc, sentences, paragraphs), doc_needles, language, reliable
