@@ -38,6 +38,10 @@ def _model_says_otherwise(rule: Rule, sentence: Sentence) -> bool:
     return bool(ranked) and ranked[0] in rule.unless_functions
 
 
+# A rule's hit in one sentence: start and end within the sentence, the replacements, raised by the model alone.
+Hit = tuple[int, int, tuple[str, ...], bool]
+
+
 def run_phrase_rule(rule: Rule, ctx: Context, severity: Severity) -> list[Finding]:
     """Findings of one phrase rule."""
     phrases_apply = not (rule.first_touch and not ctx.first_touch)
@@ -45,7 +49,10 @@ def run_phrase_rule(rule: Rule, ctx: Context, severity: Severity) -> list[Findin
         return []
     if rule.field == "subject":
         subject = ctx.doc.subject
-        return _match_spans(rule, ctx, severity, "subject", subject, 0, irregular_spaces(subject))
+        return [
+            ctx.finding(rule, severity, start, end, field="subject", replacements=reps)
+            for start, end, reps in _match_spans(rule, subject, irregular_spaces(subject))
+        ]
     english = ctx.analysis.language == "en"
     by_model = bool(rule.functions) and ctx.analysis.language in MODEL_LANGUAGES
     by_phrase = phrases_apply and english and bool(rule.patterns) and rule.may_match(ctx.present)
@@ -62,27 +69,58 @@ def run_phrase_rule(rule: Rule, ctx: Context, severity: Severity) -> list[Findin
     else:
         candidates = list(ctx.analysis.sentences)
     for sentence in candidates:
-        inside = sentence.needles
-        live = rule.live_patterns(inside) if by_phrase else ()
-        modelled = by_model and not rule.function_set.isdisjoint(sentence.functions)
-        if not live and not modelled:
-            continue  # nothing can be found here, so the guards below need not be asked
-        if english and rule.unless and rule.unless.search(sentence.text, inside):
-            continue
-        if english and not _role_allows(rule, sentence):
-            continue
-        if _model_says_otherwise(rule, sentence):
-            continue
-        found = _sentence_matches(rule, ctx, severity, sentence, WRAPPED in inside, live) if live else []
-        if (
-            not found
-            and modelled
-            and not (english and rule.model_unless and rule.model_unless.search(sentence.text, inside))
-            and not (english and rule.model_needs and not rule.model_needs.search(sentence.text, inside))
-        ):
-            found = [_model_finding(rule, ctx, model_severity, sentence)]
-        findings.extend(found)
+        live = rule.live_patterns(sentence.needles) if by_phrase else ()
+        if not live and not (by_model and not rule.function_set.isdisjoint(sentence.functions)):
+            continue  # nothing can be found here, so the rule's guards need not be asked
+        for start, end, reps, alone in _sentence_hits(rule, sentence, english, by_phrase, by_model, live):
+            level = model_severity if alone else severity
+            findings.append(ctx.finding(rule, level, sentence.start + start, sentence.start + end, replacements=reps))
     return findings
+
+
+def _sentence_hits(
+    rule: Rule, sentence: Sentence, english: bool, by_phrase: bool, by_model: bool, live: tuple[PhrasePattern, ...]
+) -> tuple[Hit, ...]:
+    """The rule's hits in one sentence, remembered per rule: they depend on nothing but what the key holds."""
+    key = (
+        english,
+        by_phrase,  # with the needles, decides the live patterns
+        by_model,
+        sentence.text,
+        sentence.needles,
+        sentence.functions,
+        sentence.index == 0,
+        "greeting" in sentence.roles,
+        sentence.reader <= sentence.sender,
+    )
+    hits = rule.hits.get(key)
+    if hits is None:
+        hits = _judge(rule, sentence, english, by_model, live)
+        rule.hits.put(key, hits)
+    return hits
+
+
+def _judge(
+    rule: Rule, sentence: Sentence, english: bool, by_model: bool, live: tuple[PhrasePattern, ...]
+) -> tuple[Hit, ...]:
+    inside = sentence.needles
+    if english and rule.unless and rule.unless.search(sentence.text, inside):
+        return ()
+    if english and not _role_allows(rule, sentence):
+        return ()
+    if _model_says_otherwise(rule, sentence):
+        return ()
+    found = _phrase_hits(rule, sentence, WRAPPED in inside, live) if live else []
+    if (
+        not found
+        and by_model
+        and not rule.function_set.isdisjoint(sentence.functions)
+        and not (english and rule.model_unless and rule.model_unless.search(sentence.text, inside))
+        and not (english and rule.model_needs and not rule.model_needs.search(sentence.text, inside))
+    ):
+        # A finding on the whole sentence, which the sentence model says does what this rule is about.
+        found = [(0, len(sentence.text), _sentence_replacements(rule.replace, sentence), True)]
+    return tuple(found)
 
 
 _GREETING_LINE = 60
@@ -100,37 +138,22 @@ def _sentence_replacements(replace: str | None, sentence: Sentence) -> tuple[str
     return (replace,)
 
 
-def _sentence_matches(
-    rule: Rule, ctx: Context, severity: Severity, sentence: Sentence, wrapped: bool, live: tuple[PhrasePattern, ...]
-) -> list[Finding]:
-    """The findings of the rule's live patterns in one sentence."""
+def _phrase_hits(rule: Rule, sentence: Sentence, wrapped: bool, live: tuple[PhrasePattern, ...]) -> list[Hit]:
+    """The hits of the rule's live patterns in one sentence."""
     if rule.span != "sentence":
-        return _match_spans(rule, ctx, severity, "body", sentence.text, sentence.start, wrapped, live)
+        return [(start, end, reps, False) for start, end, reps in _match_spans(rule, sentence.text, wrapped, live)]
     for pattern in live:
         if pattern.variant(wrapped)[1].search(sentence.text):
-            reps = _sentence_replacements(pattern.replace, sentence)
-            return [ctx.finding(rule, severity, sentence.start, sentence.end, replacements=reps)]
+            return [(0, len(sentence.text), _sentence_replacements(pattern.replace, sentence), False)]
     return []
 
 
-def _model_finding(rule: Rule, ctx: Context, severity: Severity, sentence: Sentence) -> Finding:
-    """A finding on a whole sentence that the sentence model says does what this rule is about."""
-    reps = _sentence_replacements(rule.replace, sentence)
-    return ctx.finding(rule, severity, sentence.start, sentence.end, replacements=reps)
-
-
 def _match_spans(
-    rule: Rule,
-    ctx: Context,
-    severity: Severity,
-    field: str,
-    text: str,
-    base: int,
-    wrapped: bool,
-    patterns: tuple[PhrasePattern, ...] | None = None,
-) -> list[Finding]:
+    rule: Rule, text: str, wrapped: bool, patterns: tuple[PhrasePattern, ...] | None = None
+) -> list[tuple[int, int, tuple[str, ...]]]:
+    """(start, end, replacements) of each match of the patterns in `text`, the first to claim its words winning."""
     taken: list[tuple[int, int]] = []
-    out: list[Finding] = []
+    out: list[tuple[int, int, tuple[str, ...]]] = []
     for pattern in rule.patterns if patterns is None else patterns:
         for m in pattern.variant(wrapped)[1].finditer(text):
             start, end = m.start(), m.end()
@@ -142,5 +165,5 @@ def _match_spans(
             reps: tuple[str, ...] = ()
             if pattern.replace is not None:
                 reps = (_article(m.expand(pattern.replace)) if "\\" in pattern.replace else pattern.replace,)
-            out.append(ctx.finding(rule, severity, base + start, base + end, field=field, replacements=reps))
+            out.append((start, end, reps))
     return out

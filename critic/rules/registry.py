@@ -14,6 +14,7 @@ from critic.analysis import cache
 from critic.analysis.functions import FUNCTIONS
 from critic.analysis.lexicon import data_text, load_yaml, patterns_loaded
 from critic.analysis.matcher import LIVE_MEMO_SIZE, WRAPPED, Item, Matcher, compiled, gate, prepare_both
+from critic.analysis.memo import Memo
 from critic.model import RUBRICS, Severity
 
 # phrase: a listed phrase or a sentence function occurs; metric: a measure passes a declared threshold;
@@ -21,6 +22,7 @@ from critic.model import RUBRICS, Severity
 KINDS = ("phrase", "metric", "code")
 RULE_FILES = tuple(f"{rubric}.yaml" for rubric in RUBRICS)
 _ID = re.compile(r"^[a-z_]+\.[a-z_]+$")
+HITS_MEMO_SIZE = 4096  # sentences per rule
 
 
 class RuleError(ValueError):
@@ -97,6 +99,10 @@ class Rule:
     # The needles one of which any match of any pattern (either variant) holds; None when a pattern has none.
     gate: frozenset[str] | None = dataclasses.field(default=None, init=False, compare=False, repr=False)
     function_set: frozenset[str] = dataclasses.field(default=frozenset(), init=False, compare=False, repr=False)
+    # What a phrase rule found in each sentence it judged (see phrases._sentence_hits): a known sentence is a lookup.
+    hits: Memo[tuple[object, ...], Any] = dataclasses.field(
+        default_factory=lambda: Memo(HITS_MEMO_SIZE), init=False, compare=False, repr=False
+    )
 
     def __post_init__(self) -> None:
         needle_sets = [
