@@ -7,9 +7,9 @@ import re
 from collections.abc import Callable
 
 from critic.analysis.lexicon import lexicon, load_yaml
-from critic.analysis.matcher import trie
 from critic.analysis.sentences import WORD
 from critic.model import Finding, Sentence, Severity
+from critic.rules import jargon
 from critic.rules.context import Context
 from critic.rules.registry import Rule
 from critic.rules.thread import reader_refusal
@@ -333,33 +333,15 @@ def subject_length(rule: Rule, ctx: Context, sev: Severity) -> list[Finding]:
     return []
 
 
-def _buzz_regex(rule: Rule) -> re.Pattern[str]:
-    cached = _BUZZ.get(rule.id)
-    if cached is None:
-        # A trie-shaped alternation: each position tries only the terms that share its first letters.
-        cached = re.compile(r"\b(" + trie(sorted({t.lower() for t in rule.terms})) + r")\b", re.IGNORECASE)
-        _BUZZ[rule.id] = cached
-    return cached
-
-
-_BUZZ: dict[str, re.Pattern[str]] = {}
-
-
 @check("clarity.buzzwords")
 def buzzwords(rule: Rule, ctx: Context, sev: Severity) -> list[Finding]:
-    regex = _buzz_regex(rule)
     plain = _plain_compounds()
     p = rule.params
     whole = ctx.doc.body
-    if len(regex.findall(whole)) + len(_COMPOUND.findall(whole)) < min(p["per_sentence"], p["jargon_per_sentence"]):
+    scan = jargon.terms(rule.terms)
+    if len(scan.findall(whole)) + len(jargon.compounds(whole)) < min(p["per_sentence"], p["jargon_per_sentence"]):
         return []  # too few in the whole draft for any sentence to reach a threshold
-    counted = []
-    for s in ctx.content_sentences():
-        buzz = [m.lower() for m in regex.findall(s.text)]
-        # Stacked compounds ("cloud-native, AI-driven, full-funnel") are jargon whatever the words; everyday
-        # ones ("follow-up", "part-time") are not.
-        compounds = [m for m in _COMPOUND.findall(s.text) if m.lower() not in plain and m.lower() not in buzz]
-        counted.append((buzz, compounds, s))
+    counted = [(*scan.in_sentence(plain, s.text), s) for s in ctx.content_sentences()]
     total = sum(len(b) for b, _, _ in counted)
     dense = [
         (b, c, s) for b, c, s in counted if len(b) >= p["per_sentence"] or len(b) + len(c) >= p["jargon_per_sentence"]
@@ -372,9 +354,6 @@ def buzzwords(rule: Rule, ctx: Context, sev: Severity) -> list[Finding]:
         msg = f"Buzzwords and jargon ({terms}): say what you actually do in plain words."
         out.append(ctx.at_sentence(rule, sev, s, message=msg))
     return out
-
-
-_COMPOUND = re.compile(r"\b[A-Za-z]{2,}(?:-[A-Za-z]{2,})+\b")
 
 
 @functools.cache
