@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from critic.analysis.functions import sentence_model
 from critic.analysis.language import MODEL_LANGUAGES
-from critic.analysis.lexicon import Lexicon, lexicon, role_patterns
+from critic.analysis.lexicon import Lexicon, lexicon
 from critic.analysis.memo import Memo
 from critic.analysis.roles import REPLY_COST, WORD, greeted_name, lexicon_roles, names_pattern
 
@@ -167,7 +167,7 @@ def _with_functions(
             roles.append("about_reader")
         elif sender > reader and "value" not in roles and "ask" not in roles:
             roles.append("about_sender")
-    if language == "en" and role_patterns("machine_talk").search(text):
+    if language == "en" and lexicon().machine_talk.search(text, needles):
         # Text aimed at an automated reviewer earns no credit, whatever figures it holds.
         roles = [r for r in roles if r not in ("value", "proof")]
         functions = tuple(x for x in functions if x not in _VALUE_FUNCTIONS) or ("other",)
