@@ -158,3 +158,17 @@ def test_critic_never_imports_textstat_or_nltk() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
+
+
+def test_a_joined_grade_is_the_grade_of_the_joined_text() -> None:
+    """joined_grade adds up each sentence's remembered counts: the same value as grading the joined text."""
+    from critic.analysis.readability import joined_grade
+    from critic.analysis.sentences import analyse
+
+    lists = [[s.text for s in analyse(normalise(corpus_draft(path))).sentences] for path in CORPUS]
+    lists += [t.split("|") for t in ("Don'|t go", "It'|s here.|Yes", "rock '|n roll.", "we'|ve|'ll do", "'|'", "ok|...")]
+    lists += [EDGE_CASES[1:], EDGE_CASES[3:5]]
+    for parts in lists:
+        for start in range(len(parts)):
+            chunk = parts[start : start + 5]
+            assert joined_grade(chunk) == reading_grade(" ".join(chunk)), chunk

@@ -18,10 +18,12 @@ import functools
 import importlib.util
 import re
 import zlib
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from critic.analysis import cache
+from critic.analysis.memo import Memo
 
 LANG = "en_US"
 # textstat's RE_NONCONTRACTION_APOSTROPHE: an apostrophe that does not start a contraction's ending.
@@ -249,6 +251,38 @@ def reading_grade(text: str) -> float:
         return 0.0
     per_sentence = len(words) / _sentences(text)
     per_word = sum(_syllables(w.lower()) for w in words) / len(words)
+    if per_sentence == 0 or per_word == 0:
+        return 0.0
+    return 0.39 * per_sentence + 11.8 * per_word - 15.59
+
+
+# text -> (holds a letter, words, syllables): what a sentence adds to any text it is joined into.
+_COUNTS: Memo[str, tuple[bool, int, int]] = Memo(20000)
+
+
+def _counts(text: str) -> tuple[bool, int, int]:
+    found = _COUNTS.get(text)
+    if found is None:
+        words = _words(text)
+        found = (any(ch.isalpha() for ch in text), len(words), sum(_syllables(w.lower()) for w in words))
+        _COUNTS.put(text, found)
+    return found
+
+
+def joined_grade(parts: Sequence[str]) -> float:
+    """reading_grade(" ".join(parts)), the same value, from each part's remembered counts.
+
+    Joined by spaces, the parts' words are the words of each part in turn (an apostrophe at a part's end is dropped
+    alone or joined), so only the sentence count needs the joined text.
+    """
+    counts = [_counts(part) for part in parts]
+    if not any(alpha for alpha, _, _ in counts):
+        return 0.0
+    words = sum(n for _, n, _ in counts)
+    if not words:
+        return 0.0
+    per_sentence = words / _sentences(" ".join(parts))
+    per_word = sum(syllables for _, _, syllables in counts) / words
     if per_sentence == 0 or per_word == 0:
         return 0.0
     return 0.39 * per_sentence + 11.8 * per_word - 15.59

@@ -9,7 +9,7 @@ from critic.analysis.invitation import answer_invitation
 from critic.analysis.language import detect
 from critic.analysis.lexicon import lexicon
 from critic.analysis.matcher import NeedleIndex
-from critic.analysis.readability import reading_grade
+from critic.analysis.readability import joined_grade
 from critic.analysis.roles import WORD
 from critic.model import Analysis, Document, Sentence
 
@@ -141,12 +141,8 @@ def analyse(doc: Document, recipient_names: tuple[str, ...] = ()) -> Analysis:
     )
 
 
-def _judged_text(doc: Document, sentences: list[Sentence]) -> str:
-    return " ".join(s.text for s in sentences if s.role not in ("greeting", "sign_off"))
-
-
 def _stats(doc: Document, sentences: list[Sentence], paragraphs: list[tuple[int, int]]) -> dict[str, object]:
-    prose = _judged_text(doc, sentences)
+    prose = [s.text for s in sentences if s.role not in ("greeting", "sign_off")]
     words = sum(s.words for s in sentences)
     reader = sum(1 for s in sentences if "about_reader" in s.roles)
     sender = sum(1 for s in sentences if "about_sender" in s.roles)
@@ -158,7 +154,7 @@ def _stats(doc: Document, sentences: list[Sentence], paragraphs: list[tuple[int,
         "sentences": len(sentences),
         "paragraphs": len(paragraphs),
         "questions": sum(1 for s in sentences if s.is_question),
-        "reading_grade": round(reading_grade(prose), 1) if prose else 0.0,
+        "reading_grade": round(joined_grade(prose), 1) if prose else 0.0,
         "reading_time_seconds": round(words / WORDS_PER_MINUTE * 60),
         "reader_focus": round(reader / (reader + sender), 2) if reader + sender else None,
         "reader_sentences": reader,

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from critic.analysis.readability import reading_grade
+from critic.analysis.readability import joined_grade
 from critic.analysis.sentences import WORD
 from critic.model import Finding, Sentence, Severity
 from critic.rules.context import Context
@@ -81,7 +81,7 @@ def grade(ctx: Context, params: dict[str, Any]) -> Iterator[Reading]:
     value = float(ctx.analysis.stats.get("reading_grade") or 0.0)
     if sum(s.words for s in sentences) < params["min_words"] or value <= params["first_level"]:
         return  # under every level: no need to grade each sentence for the hardest one
-    hardest = max(sentences, key=lambda s: (reading_grade(s.text) if s.words >= 8 else 0.0, s.words))
+    hardest = max(sentences, key=lambda s: (joined_grade([s.text]) if s.words >= 8 else 0.0, s.words))
     yield _at(hardest, value)
 
 
