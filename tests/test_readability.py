@@ -166,7 +166,9 @@ def test_a_joined_grade_is_the_grade_of_the_joined_text() -> None:
     from critic.analysis.sentences import analyse
 
     lists = [[s.text for s in analyse(normalise(corpus_draft(path))).sentences] for path in CORPUS]
-    lists += [t.split("|") for t in ("Don'|t go", "It'|s here.|Yes", "rock '|n roll.", "we'|ve|'ll do", "'|'", "ok|...")]
+    lists += [
+        t.split("|") for t in ("Don'|t go", "It'|s here.|Yes", "rock '|n roll.", "we'|ve|'ll do", "'|'", "ok|...")
+    ]
     lists += [EDGE_CASES[1:], EDGE_CASES[3:5]]
     for parts in lists:
         for start in range(len(parts)):

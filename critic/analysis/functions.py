@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import re
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -71,6 +72,17 @@ _SECOND_PERSON = frozenset(
 _MODALS = frozenset("could would can will may might should shall".split())
 
 
+_ASCII_UPPER = bytes(range(ord("A"), ord("Z") + 1))  # the only ASCII characters str.isupper holds true
+
+
+def _uppercase(text: str) -> int:
+    """How many characters of `text` are upper case (counted in C for ASCII text)."""
+    if text.isascii():
+        raw = text.encode("ascii")
+        return len(raw) - len(raw.translate(None, _ASCII_UPPER))
+    return sum(map(str.isupper, text))
+
+
 def _shape(text: str, tokens: list[str]) -> list[str]:
     """Features of the sentence's form, independent of its exact words."""
     out = [f"len:{min(len(tokens) // 4, 8)}"]
@@ -86,11 +98,11 @@ def _shape(text: str, tokens: list[str]) -> list[str]:
         if len(tokens) > 1:
             out.append(f"first2:{tokens[0]}_{tokens[1]}")
         out.append(f"last:{tokens[-1]}")
-    upper = sum(map(str.isupper, text))
+    upper = _uppercase(text)
     if upper > 6 and (letters := sum(map(str.isalpha, text))) > 8 and upper / letters > 0.7:
         out.append("shape:caps")
-    first = sum(t in _FIRST_PERSON for t in tokens)
-    second = sum(t in _SECOND_PERSON for t in tokens)
+    first = sum(map(_FIRST_PERSON.__contains__, tokens))
+    second = sum(map(_SECOND_PERSON.__contains__, tokens))
     out.append(f"person:{min(first, 3)}_{min(second, 3)}")
     if any(t in _MODALS for t in tokens[:3]):
         out.append("shape:modal_start")
@@ -118,7 +130,6 @@ def _word_features(token: str) -> tuple[str, ...]:
     return (f"w:{token}", *grams)
 
 
-@functools.lru_cache(maxsize=65536)
 def _normal(token: str) -> str:
     low = token.lower().replace("’", "'")
     if low.startswith(("http", "www.")):
@@ -130,8 +141,15 @@ def _normal(token: str) -> str:
     return _DIGIT.sub("0", low)
 
 
+# token -> its normal form: a plain dict (cleared when full) answers faster than an LRU cache, which reorders on hits.
+_NORMALS: dict[str, str] = {}
+
+
 def _tokens(text: str) -> list[str]:
-    return [_normal(t) for t in _TOKEN.findall(text)]
+    normals = _NORMALS
+    if len(normals) >= CACHE_ENTRIES:
+        normals.clear()
+    return [n if (n := normals.get(t)) is not None else normals.setdefault(t, _normal(t)) for t in _TOKEN.findall(text)]
 
 
 def _sentence_features(text: str, tokens: list[str]) -> list[str]:
@@ -149,6 +167,35 @@ def featurize(text: str) -> tuple[str, ...]:
     return tuple(feats)
 
 
+class _WordRows:
+    """Each known word's summed weights as one row of a growing array, so a sentence's words are summed in one gather.
+
+    Rows are only added, under a lock, each written before its word's id is published and the array grown before
+    that, so a reader that has every id it needs finds their rows in whatever array it reads next. A full table is
+    replaced by a new one (by SentenceModel), which a call that began on the old one never sees.
+    """
+
+    def __init__(self, width: int, capacity: int = 1024) -> None:
+        self.rows = np.empty((capacity, width), np.float32)
+        self.ids: dict[str, int] = {}
+        self._lock = threading.Lock()
+
+    def add(self, token: str, vector: np.ndarray) -> int:
+        """The row of `token`, added with `vector` when new."""
+        with self._lock:
+            at = self.ids.get(token)
+            if at is not None:
+                return at
+            at = len(self.ids)
+            if at == len(self.rows):
+                grown = np.empty((2 * at, self.rows.shape[1]), np.float32)
+                grown[:at] = self.rows
+                self.rows = grown
+            self.rows[at] = vector
+            self.ids[token] = at
+            return at
+
+
 @dataclass(frozen=True)
 class SentenceModel:
     """Weights of one linear scorer per function, and the probability above which each function is assigned."""
@@ -158,7 +205,8 @@ class SentenceModel:
     bias: np.ndarray  # (functions,)
     thresholds: np.ndarray  # (functions,)
     labels: tuple[str, ...]
-    _words: dict[str, np.ndarray] = field(default_factory=dict, repr=False, compare=False)
+    # The word rows in use: a one-item list, so a full table can be swapped for a new one (see _WordRows).
+    _words: list[_WordRows] = field(default_factory=list, repr=False, compare=False)
     _sentences: dict[str, np.ndarray] = field(default_factory=dict, repr=False, compare=False)
     _named: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False, compare=False)
 
@@ -174,22 +222,32 @@ class SentenceModel:
         cached = self._sentences.get(text)
         if cached is None:
             tokens = _tokens(text)
-            parts = [self._word_weights(t) for t in tokens]
+            # The sum of each word's weights, then of the pair and shape features, in that order: the same sums
+            # (float32, added row after row) as the weights of every feature added one by one.
+            total = self._sum_words(tokens) if tokens else None
             rows = [i for f in _sentence_features(text, tokens) if (i := self.index.get(f)) is not None]
             if rows:
-                parts.append(self.weights[np.asarray(rows, np.intp)].sum(axis=0))
-            cached = (np.sum(parts, axis=0) if parts else np.zeros_like(self.bias)) + self.bias
+                pairs = self.weights[np.asarray(rows, np.intp)].sum(axis=0)
+                total = pairs if total is None else total + pairs
+            cached = (np.zeros_like(self.bias) if total is None else total) + self.bias
             self._remember(self._sentences, text, cached)
         return cached
 
+    def _sum_words(self, tokens: list[str]) -> np.ndarray:
+        """The summed weights of the words, one row per word from the word table, added in order."""
+        if not self._words or len(self._words[0].ids) >= CACHE_ENTRIES:
+            self._words[:] = [_WordRows(len(self.bias))]
+        table = self._words[0]
+        ids = table.ids
+        at = [ids.get(t) for t in tokens]
+        if None in at:
+            at = [i if i is not None else table.add(t, self._word_weights(t)) for t, i in zip(tokens, at, strict=True)]
+        return table.rows[at].sum(axis=0)  # read after every id is known: the rows they name are in it
+
     def _word_weights(self, token: str) -> np.ndarray:
-        """The summed weights of one word's features (the word and its character n-grams), computed once per word."""
-        cached = self._words.get(token)
-        if cached is None:
-            rows = [i for f in _word_features(token) if (i := self.index.get(f)) is not None]
-            cached = self.weights[np.asarray(rows, np.intp)].sum(axis=0) if rows else np.zeros_like(self.bias)
-            self._remember(self._words, token, cached)
-        return cached
+        """The summed weights of one word's features (the word and its character n-grams)."""
+        rows = [i for f in _word_features(token) if (i := self.index.get(f)) is not None]
+        return self.weights[np.asarray(rows, np.intp)].sum(axis=0) if rows else np.zeros_like(self.bias)
 
     def functions(self, texts: Sequence[str]) -> list[tuple[str, ...]]:
         """For each sentence, the functions `label` gives it, most likely first (remembered per sentence)."""
