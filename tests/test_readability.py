@@ -115,6 +115,7 @@ def test_the_cached_tables_equal_the_packages_own() -> None:
     ours = readability._hyphenator()
     assert isinstance(ours, readability._Hyphenator)
     words = [*list(table)[::7], "", "a", "ab", "naïve", "i̇stanbul", "ünïcödé", "xyzzyplugh", "co-operate", "don't"]
+    words += ["1500123", "abc123def", "3rd", "covid-19", "e.g.", "x.y", "(12)", "ab_cd", "hello😀world"]
     assert [ours.points(w) for w in words] == [len(hyphens.positions(w)) for w in words]
 
 
@@ -167,8 +168,13 @@ def test_a_joined_grade_is_the_grade_of_the_joined_text() -> None:
 
     lists = [[s.text for s in analyse(normalise(corpus_draft(path))).sentences] for path in CORPUS]
     lists += [
-        t.split("|") for t in ("Don'|t go", "It'|s here.|Yes", "rock '|n roll.", "we'|ve|'ll do", "'|'", "ok|...")
-    ]
+        t.split("|")
+        for t in (
+            "Don'|t go", "It'|s here.|Yes", "rock '|n roll.", "we'|ve|'ll do", "'|'", "ok|...", "Yes!|\"No,\" he said.",
+            "One two three.|_x y z.", "Wait...|...what?", "a b c?|d e|f g h.", "x.|", "\"Quote.\"|Next one here.",
+            "Is it 3.5?|Yes it is.", "e.g. this|and that.", "Hi!|(see below) ok go now.", "Stop.|'tis the season now.",
+        )
+    ]  # fmt: skip
     lists += [EDGE_CASES[1:], EDGE_CASES[3:5]]
     for parts in lists:
         for start in range(len(parts)):

@@ -54,6 +54,7 @@ def flexible_spaces(source: str) -> str:
     return "".join(out)
 
 
+LIVE_MEMO_SIZE = 4096
 _ALL_NEEDLES: set[str] = set()
 _IRREGULAR_SPACE = re.compile(r"[^\S ]|  ")
 # Not a needle of any pattern: a marker in a text's needle set that its spaces are irregular (see prepare_both),
@@ -185,6 +186,25 @@ def present_needles(low: str) -> frozenset[str]:
     return frozenset(found)
 
 
+_CANONICAL: dict[frozenset[str], frozenset[str]] = {}
+_CLOSURES: list[tuple[dict[str, frozenset[str]], dict[tuple[str, ...], frozenset[str]]]] = []
+
+
+def canonical(found: frozenset[str]) -> frozenset[str]:
+    """One shared object for each set of needles: the memos keyed by a sentence's needles then match by identity,
+    without comparing the sets element by element."""
+    if len(_CANONICAL) >= LIVE_MEMO_SIZE:
+        _CANONICAL.clear()
+    return _CANONICAL.setdefault(found, found)
+
+
+def _closures(contains: dict[str, frozenset[str]]) -> dict[tuple[str, ...], frozenset[str]]:
+    """The memo of closures made with this table of contained needles (a new scanner starts a new one)."""
+    if not _CLOSURES or _CLOSURES[0][0] is not contains:
+        _CLOSURES[:] = [(contains, {})]
+    return _CLOSURES[0][1]
+
+
 class NeedleIndex:
     """Where each needle occurs in a text, from one scan, so any sentence's needles are a lookup, not a rescan.
 
@@ -202,11 +222,19 @@ class NeedleIndex:
         self._irregular = _IRREGULAR_SPACE.search(text) is not None
 
     def _close(self, hits: list[str]) -> frozenset[str]:
-        found: set[str] = set()
-        for hit in hits:
-            if hit not in found:
-                found |= self._contains.get(hit, {hit})
-        return frozenset(found)
+        # Sentences share few distinct lists of hits, so each list's closure is worked out once per scanner.
+        memo = _closures(self._contains)
+        key = tuple(hits)
+        closed = memo.get(key)
+        if closed is None:
+            found: set[str] = set()
+            for hit in hits:
+                if hit not in found:
+                    found |= self._contains.get(hit, {hit})
+            if len(memo) >= LIVE_MEMO_SIZE:
+                memo.clear()
+            closed = memo[key] = canonical(frozenset(found))
+        return closed
 
     def all(self) -> frozenset[str]:
         """Every needle in the text."""
@@ -216,7 +244,7 @@ class NeedleIndex:
     def between(self, start: int, end: int) -> frozenset[str]:
         """The needles wholly inside text[start:end]."""
         if not self.aligned:
-            return present_needles(self.text[start:end].lower())
+            return canonical(present_needles(self.text[start:end].lower()))
         lo, hi = bisect_left(self._starts, start), bisect_left(self._starts, end)
         inside: list[str] = []
         cut = -1
@@ -228,13 +256,12 @@ class NeedleIndex:
         found = self._close(inside)
         if cut >= 0:
             # The longest needle there runs past `end`, but a shorter one may still fit ("would you" of "would you ").
-            found |= present_needles(self.text[cut:end].lower())
+            found = canonical(found | present_needles(self.text[cut:end].lower()))
         if self._irregular and _IRREGULAR_SPACE.search(self.text, start, end):
-            found |= {WRAPPED}
+            found = canonical(found | {WRAPPED})
         return found
 
 
-LIVE_MEMO_SIZE = 4096
 Item = tuple[frozenset[str] | None, re.Pattern[str]]
 
 

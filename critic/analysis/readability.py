@@ -20,7 +20,7 @@ import re
 import zlib
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from critic.analysis import cache
 from critic.analysis.memo import Memo
@@ -172,14 +172,18 @@ class _Hyphenator:
     def __init__(self, patterns: dict[str, tuple[int, tuple[int, ...]]]) -> None:
         self.patterns = patterns
         self.maxlen = max(len(key) for key in patterns)
+        self.alphabet = frozenset("".join(patterns))
 
     def points(self, word: str) -> int:
         """len(pyphen.Pyphen(lang="en_US").positions(word))."""
         pointed = f".{word.lower()}."
         references = [0] * (len(pointed) + 1)
         get = self.patterns.get
+        known = self.alphabet
         for i in range(len(pointed) - 1):
             for j in range(i + 1, min(i + self.maxlen, len(pointed)) + 1):
+                if pointed[j - 1] not in known:
+                    break  # no pattern holds this character (a digit, say), so none holds a longer piece from i
                 found = get(pointed[i:j])
                 if found:
                     offset, values = found
@@ -256,15 +260,33 @@ def reading_grade(text: str) -> float:
     return 0.39 * per_sentence + 11.8 * per_word - 15.59
 
 
-# text -> (holds a letter, words, syllables): what a sentence adds to any text it is joined into.
-_COUNTS: Memo[str, tuple[bool, int, int]] = Memo(20000)
+class _Counts(NamedTuple):
+    """What one sentence adds to any text it is joined into."""
+
+    letters: bool  # holds a letter
+    words: int
+    syllables: int
+    runs: int  # textstat's sentence runs, and how many of them are too short to count
+    short: int
+    closed: bool  # ends in . ! or ?, so no run goes on past it into the next sentence
 
 
-def _counts(text: str) -> tuple[bool, int, int]:
+_COUNTS: Memo[str, _Counts] = Memo(20000)
+
+
+def _counts(text: str) -> _Counts:
     found = _COUNTS.get(text)
     if found is None:
         words = _words(text)
-        found = (any(ch.isalpha() for ch in text), len(words), sum(_syllables(w.lower()) for w in words))
+        runs = _SENTENCE.findall(text)
+        found = _Counts(
+            any(ch.isalpha() for ch in text),
+            len(words),
+            sum(_syllables(w.lower()) for w in words),
+            len(runs),
+            sum(1 for run in runs if len(_words(run)) < _MIN_SENTENCE_WORDS),
+            text[-1:] in ("!", ".", "?"),
+        )
         _COUNTS.put(text, found)
     return found
 
@@ -273,16 +295,22 @@ def joined_grade(parts: Sequence[str]) -> float:
     """reading_grade(" ".join(parts)), the same value, from each part's remembered counts.
 
     Joined by spaces, the parts' words are the words of each part in turn (an apostrophe at a part's end is dropped
-    alone or joined), so only the sentence count needs the joined text.
+    alone or joined). So are their sentence runs when every part but the last ends in . ! or ?: a run stops there, no
+    run starts at the space after it, and the next part starts a run just as it does alone. Otherwise the joined text
+    is counted.
     """
     counts = [_counts(part) for part in parts]
-    if not any(alpha for alpha, _, _ in counts):
+    if not any(c.letters for c in counts):
         return 0.0
-    words = sum(n for _, n, _ in counts)
+    words = sum(c.words for c in counts)
     if not words:
         return 0.0
-    per_sentence = words / _sentences(" ".join(parts))
-    per_word = sum(syllables for _, _, syllables in counts) / words
+    if all(c.closed for c in counts[:-1]):
+        sentences = max(1, sum(c.runs for c in counts) - sum(c.short for c in counts))
+    else:
+        sentences = _sentences(" ".join(parts))
+    per_sentence = words / sentences
+    per_word = sum(c.syllables for c in counts) / words
     if per_sentence == 0 or per_word == 0:
         return 0.0
     return 0.39 * per_sentence + 11.8 * per_word - 15.59
