@@ -98,7 +98,7 @@ def _strengths(doc: Document, analysis: Analysis) -> tuple[Strength, ...]:
     lex = lexicon()
     out: list[Strength] = []
     for s in analysis.sentences:
-        if lex.specific_connection.search(s.text, s.needles):
+        if lex.specific_connection.holds(s.text, s.needles):
             out.append(
                 Strength(
                     "rapport",
@@ -109,7 +109,7 @@ def _strengths(doc: Document, analysis: Analysis) -> tuple[Strength, ...]:
                     "A specific connection to the reader's own work.",
                 )
             )
-        if s.is_question and lex.needs_question.search(s.text, s.needles):
+        if s.is_question and lex.needs_question.holds(s.text, s.needles):
             out.append(
                 Strength(
                     "empathy", "needs_question", s.start, s.end, s.text, "A genuine question about the reader's needs."

@@ -102,3 +102,21 @@ def test_functions_are_the_labels_remembered() -> None:
     expected = [tuple(labels) for labels in model.label(texts)]
     assert model.functions(texts) == expected
     assert model.functions(texts[1:2]) == expected[1:2] and model.functions(texts) == expected
+
+
+def test_threads_sharing_the_model_score_as_one_does() -> None:
+    """The word table grows while other threads read it: every thread still gets the serial answer."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    import numpy as np
+
+    from critic.analysis.functions import MODEL_PATH, SentenceModel
+
+    texts = [r["text"] for r in load_bank()][:3000]
+    expected = sentence_model().probabilities(texts)
+    fresh: SentenceModel = sentence_model.__wrapped__(str(MODEL_PATH))  # a new model: empty word table
+    chunks = [list(range(i, len(texts), 300)) for i in range(300)]  # many small calls, interleaved
+    with ThreadPoolExecutor(8) as pool:
+        results = list(pool.map(lambda idx: (idx, fresh.probabilities([texts[i] for i in idx])), chunks))
+    for idx, got in results:
+        assert np.array_equal(got, expected[idx])

@@ -54,8 +54,9 @@ def sentence_facts(
         key = (text, found, i == 0, names.pattern if names else None, language)
         known = _FACTS.get(key)
         if known is None:
-            lexical = lexicon_roles(text, found, lex, i == 0, names)
-            fresh.append((i, key, lexical, len(WORD.findall(text))))
+            words = len(WORD.findall(text))
+            lexical = lexicon_roles(text, found, lex, i == 0, names, words)
+            fresh.append((i, key, lexical, words))
             opening = lexical[0]
         else:
             opening = known.lexicon_roles

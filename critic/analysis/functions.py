@@ -33,6 +33,7 @@ CHAR_SIZES = (3, 4, 5)
 CONFIDENT = 0.9
 # Bound on each per-process cache of summed weights (per word, per sentence): a few MB at most.
 CACHE_ENTRIES = 20000
+PAD = 0  # the word table's row of -0.0
 
 _TOKEN = re.compile(
     r"https?://\S+|www\.\S+|[\w.+-]+@[\w-]+\.[\w.]+|[$€£¥]\s?\d[\d,.]*[kKmM]?|\d[\d,.:]*\w*|[^\W\d_]+(?:['’][^\W\d_]+)?|[?!]"
@@ -177,6 +178,7 @@ class _WordRows:
 
     def __init__(self, width: int, capacity: int = 1024) -> None:
         self.rows = np.empty((capacity, width), np.float32)
+        self.rows[PAD] = -0.0  # no word's: pads a short sentence's row of ids (x + -0.0 is x, exactly)
         self.ids: dict[str, int] = {}
         self._lock = threading.Lock()
 
@@ -186,7 +188,7 @@ class _WordRows:
             at = self.ids.get(token)
             if at is not None:
                 return at
-            at = len(self.ids)
+            at = len(self.ids) + 1
             if at == len(self.rows):
                 grown = np.empty((2 * at, self.rows.shape[1]), np.float32)
                 grown[:at] = self.rows
@@ -205,6 +207,8 @@ class SentenceModel:
     bias: np.ndarray  # (functions,)
     thresholds: np.ndarray  # (functions,)
     labels: tuple[str, ...]
+    # The weights with one more row, of -0.0, last: gathered in place of a missing feature, it adds nothing.
+    padded: np.ndarray | None = field(default=None, repr=False, compare=False)
     # The word rows in use: a one-item list, so a full table can be swapped for a new one (see _WordRows).
     _words: list[_WordRows] = field(default_factory=list, repr=False, compare=False)
     _sentences: dict[str, np.ndarray] = field(default_factory=dict, repr=False, compare=False)
@@ -214,35 +218,48 @@ class SentenceModel:
         """(sentences, functions) probabilities that each sentence does each function."""
         if not texts:
             return np.zeros((0, len(self.labels)), np.float32)
-        logits = np.stack([self._logits(text) for text in texts])
-        return 1.0 / (1.0 + np.exp(-np.clip(logits, -30, 30)))
-
-    def _logits(self, text: str) -> np.ndarray:
         # A writer re-checks a draft as they type: most sentences come back unchanged.
-        cached = self._sentences.get(text)
-        if cached is None:
-            tokens = _tokens(text)
-            # The sum of each word's weights, then of the pair and shape features, in that order: the same sums
-            # (float32, added row after row) as the weights of every feature added one by one.
-            total = self._sum_words(tokens) if tokens else None
-            rows = [i for f in _sentence_features(text, tokens) if (i := self.index.get(f)) is not None]
-            if rows:
-                pairs = self.weights[np.asarray(rows, np.intp)].sum(axis=0)
-                total = pairs if total is None else total + pairs
-            cached = (np.zeros_like(self.bias) if total is None else total) + self.bias
-            self._remember(self._sentences, text, cached)
-        return cached
+        known = [self._sentences.get(text) for text in texts]
+        fresh = list(dict.fromkeys(text for text, logits in zip(texts, known, strict=True) if logits is None))
+        if fresh:
+            scored = dict(zip(fresh, self._logits(fresh), strict=True))
+            for text, logits in scored.items():
+                self._remember(self._sentences, text, logits)
+            known = [logits if logits is not None else scored[text] for text, logits in zip(texts, known, strict=True)]
+        return 1.0 / (1.0 + np.exp(-np.clip(np.stack(known), -30, 30)))
 
-    def _sum_words(self, tokens: list[str]) -> np.ndarray:
-        """The summed weights of the words, one row per word from the word table, added in order."""
+    def _logits(self, texts: list[str]) -> np.ndarray:
+        """(texts, functions) logits, all texts scored together.
+
+        Each text's words' weights are summed (one row per word, from the word table), then its pair and shape
+        features' weights, then the two and the bias: the same float32 sums, added row after row, as the weights of
+        every feature added one by one. Short texts are padded with rows of -0.0, which change no sum.
+        """
         if not self._words or len(self._words[0].ids) >= CACHE_ENTRIES:
             self._words[:] = [_WordRows(len(self.bias))]
         table = self._words[0]
+        tokens = [_tokens(text) for text in texts]
+        words = np.full((len(texts), max(map(len, tokens))), PAD, np.intp)
         ids = table.ids
-        at = [ids.get(t) for t in tokens]
-        if None in at:
-            at = [i if i is not None else table.add(t, self._word_weights(t)) for t, i in zip(tokens, at, strict=True)]
-        return table.rows[at].sum(axis=0)  # read after every id is known: the rows they name are in it
+        for at, toks in enumerate(tokens):
+            found = [ids.get(t) for t in toks]
+            if None in found:
+                found = [
+                    i if i is not None else table.add(t, self._word_weights(t))
+                    for t, i in zip(toks, found, strict=True)
+                ]
+            words[at, : len(found)] = found
+        index = self.index
+        rows = [
+            [i for f in _sentence_features(text, toks) if (i := index.get(f)) is not None]
+            for text, toks in zip(texts, tokens, strict=True)
+        ]
+        padded = self.padded if self.padded is not None else _padded(self.weights)
+        pairs = np.full((len(texts), max(map(len, rows))), len(padded) - 1, np.intp)
+        for at, found in enumerate(rows):
+            pairs[at, : len(found)] = found
+        # The table is read after every id is known: the rows they name are in it.
+        return (table.rows[words].sum(axis=1) + padded[pairs].sum(axis=1)) + self.bias
 
     def _word_weights(self, token: str) -> np.ndarray:
         """The summed weights of one word's features (the word and its character n-grams)."""
@@ -256,7 +273,11 @@ class SentenceModel:
         if not missing:
             return out  # type: ignore[return-value]
         # Each sentence's probabilities are its own (element-wise from its own logits), whatever it is labelled with.
-        fresh = {text: tuple(labels) for text, labels in zip(missing, self.label(missing), strict=True)}
+        other = (self.labels.index("other"),)
+        fresh = {
+            text: tuple(self.labels[i] for i in (order if len(order) else other))
+            for text, order in zip(missing, self._ranked(self.probabilities(missing)), strict=True)
+        }
         for text, names in fresh.items():
             self._remember(self._named, text, names)
         return [found if found is not None else fresh[text] for text, found in zip(texts, out, strict=True)]
@@ -272,17 +293,35 @@ class SentenceModel:
     def label(self, texts: Sequence[str]) -> list[dict[str, float]]:
         """For each sentence, the functions it is judged to do, with their probabilities (most likely first)."""
         probs = self.probabilities(texts)
-        chosen = probs >= np.maximum(self.thresholds, CONFIDENT)
         other = self.labels.index("other")
         out = []
-        for row, picks in zip(probs, chosen, strict=True):
-            hits = np.flatnonzero(picks)
-            if not len(hits):
+        for row, order in zip(probs, self._ranked(probs), strict=True):
+            if not len(order):
                 out.append({"other": round(float(row[other]), 3)})
                 continue
-            order = hits[np.argsort(-row[hits])]
             out.append({self.labels[i]: round(float(row[i]), 3) for i in order})
         return out
+
+    def _ranked(self, probs: np.ndarray) -> list[np.ndarray]:
+        """For each row, the functions assigned (those past their threshold), most likely first."""
+        rows, cols = np.nonzero(probs >= np.maximum(self.thresholds, CONFIDENT))
+        hits: list[list[int]] = [[] for _ in range(len(probs))]
+        for r, c in zip(rows.tolist(), cols.tolist(), strict=True):
+            hits[r].append(c)  # in column order, as np.flatnonzero gives them
+        out = []
+        for row, picked in zip(probs, hits, strict=True):
+            order = np.asarray(picked, np.intp)
+            # np.argsort's order among equal probabilities is its own: it alone orders two or more.
+            out.append(order[np.argsort(-row[order])] if len(order) > 1 else order)
+        return out
+
+
+def _padded(weights: np.ndarray) -> np.ndarray:
+    """The weights with a last row of -0.0."""
+    out = np.empty((weights.shape[0] + 1, weights.shape[1]), np.float32)
+    out[:-1] = weights
+    out[-1] = -0.0
+    return out
 
 
 @functools.cache
@@ -292,9 +331,11 @@ def sentence_model(path: str | None = None) -> SentenceModel:
         # The vocabulary is one UTF-8 blob of newline-separated features: far faster to load than a string array.
         vocab = data["vocab"].tobytes().decode("utf-8").split("\n")
         labels = tuple(data["labels"].tobytes().decode("utf-8").split("\n"))
+        padded = _padded(data["weights"].astype(np.float32, copy=False))
         return SentenceModel(
             index={f: i for i, f in enumerate(vocab)},
-            weights=data["weights"].astype(np.float32),
+            weights=padded[:-1],
+            padded=padded,
             bias=data["bias"].astype(np.float32),
             thresholds=data["thresholds"].astype(np.float32),
             labels=labels,

@@ -299,7 +299,7 @@ class Matcher:
     patterns is worked out once and remembered.
     """
 
-    __slots__ = ("_plain", "_wrapped", "gate", "_memo")
+    __slots__ = ("_plain", "_wrapped", "gate", "_memo", "_held")
 
     def __init__(self, sources: list[str] | tuple[str, ...] = ()) -> None:
         pairs = [prepare_both(src) for src in sources]
@@ -308,6 +308,7 @@ class Matcher:
         # Every pattern needs a needle: a text holding none of them is answered with one set test.
         self.gate = gate([need for need, _ in (*self._plain, *self._wrapped)])
         self._memo: dict[frozenset[str], tuple[re.Pattern[str], ...]] = {}
+        self._held: dict[tuple[str, frozenset[str] | None], bool] = {}
 
     @property
     def items(self) -> tuple[Item, ...]:
@@ -346,6 +347,16 @@ class Matcher:
             if m:
                 return m
         return None
+
+    def holds(self, text: str, present: frozenset[str] | None = None) -> bool:
+        """Whether `search` finds a match, remembered per text (several rules ask it of the same sentence)."""
+        key = (text, present)
+        held = self._held.get(key)
+        if held is None:
+            if len(self._held) >= LIVE_MEMO_SIZE:
+                self._held.clear()
+            held = self._held[key] = self.search(text, present) is not None
+        return held
 
     def count(self, text: str, present: frozenset[str] | None = None) -> int:
         """How many matches all the patterns have in `text`."""

@@ -279,12 +279,19 @@ def _counts(text: str) -> _Counts:
     if found is None:
         words = _words(text)
         runs = _SENTENCE.findall(text)
+        known = _WORDS.get
+        syllables = 0
+        for word in words:
+            low = word.lower()
+            count = known(low)  # the common case: a word of a bucket already split
+            syllables += _syllables(low) if count is None else count
         found = _Counts(
             any(ch.isalpha() for ch in text),
             len(words),
-            sum(_syllables(w.lower()) for w in words),
+            syllables,
             len(runs),
-            sum(1 for run in runs if len(_words(run)) < _MIN_SENTENCE_WORDS),
+            # A sentence is most often one run: its words are then the ones already read.
+            sum(1 for run in runs if len(words if run == text else _words(run)) < _MIN_SENTENCE_WORDS),
             text[-1:] in ("!", ".", "?"),
         )
         _COUNTS.put(text, found)

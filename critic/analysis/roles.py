@@ -31,9 +31,9 @@ _OBSERVED = re.compile(
 )
 
 
-def _is_data_point(text: str, sender: int) -> bool:
+def _is_data_point(text: str, sender: int, words: int) -> bool:
     """A figure the reader can use: about the world, or observed by the writer ("I counted 23 threads")."""
-    if not _QUANTITY.search(text) or len(WORD.findall(text)) < _MIN_DATA_WORDS or text.rstrip().endswith("?"):
+    if not _QUANTITY.search(text) or words < _MIN_DATA_WORDS or text.rstrip().endswith("?"):
         return False
     return sender == 0 or (sender <= 1 and bool(_OBSERVED.search(text)))
 
@@ -53,9 +53,12 @@ def _empty_flattery(text: str, low: frozenset[str], lex: Lexicon) -> bool:
 
 
 def lexicon_roles(
-    text: str, low: frozenset[str], lex: Lexicon, is_first_line: bool, names: re.Pattern[str] | None
+    text: str, low: frozenset[str], lex: Lexicon, is_first_line: bool, names: re.Pattern[str] | None, words: int
 ) -> tuple[tuple[str, ...], float, str, int, int]:
-    """(roles, ask cost, ask kind, reader score, sender score) of a sentence from the role lexicon's phrases."""
+    """(roles, ask cost, ask kind, reader score, sender score) of a sentence from the role lexicon's phrases.
+
+    `words`: how many words it holds (WORD's matches).
+    """
     roles: list[str] = []
     if is_first_line and len(text) <= 60 and lex.greeting.search(text, low):
         roles.append("greeting")
@@ -97,7 +100,7 @@ def lexicon_roles(
         and "value" not in roles
         and "ask" not in roles
         and "pleasantry" not in roles
-        and _is_data_point(text, sender)
+        and _is_data_point(text, sender, words)
     ):
         # A fact or figure about the world or the reader's market is an insight the reader can use.
         roles.append("value")

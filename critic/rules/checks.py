@@ -240,7 +240,7 @@ def sender_centred(rule: Rule, ctx: Context, sev: Severity) -> list[Finding]:
     elif (
         _grounded_in_reader(reader)
         and not overwhelming
-        and not any(lexicon().sender_markers.search(s.text, s.needles) for s in sender)
+        and not any(lexicon().sender_markers.holds(s.text, s.needles) for s in sender)
     ):
         # Explaining who you are around the reader's own situation, with no brochure claims, is context, not a
         # self-centred pitch: worth tightening, not a warning.
@@ -259,14 +259,14 @@ _PRESSURE = frozenset({"guilt", "nagging", "urgency"})
 
 def _pitches(s: Sentence) -> bool:
     """The sentence presents the sender: a boast, a generic claim or an introduction of who they are."""
-    return bool(_PITCH_FUNCTIONS & set(s.functions)) or lexicon().sender_markers.search(s.text, s.needles) is not None
+    return bool(_PITCH_FUNCTIONS & set(s.functions)) or lexicon().sender_markers.holds(s.text, s.needles)
 
 
 def _grounded_in_reader(reader: list[Sentence]) -> bool:
     """A sentence about the reader's own situation: what they said, wrote or did, as the writer saw it."""
     lex = lexicon()
     return any(
-        lex.specific_connection.search(s.text, s.needles) or lex.reader_focus.search(s.text, s.needles) for s in reader
+        lex.specific_connection.holds(s.text, s.needles) or lex.reader_focus.holds(s.text, s.needles) for s in reader
     )
 
 

@@ -45,6 +45,8 @@ class Context:
     analysis: Analysis
     first_touch: bool
     present: frozenset[str] = field(init=False)
+    # What a rule kind works out once per critique for all its rules (see phrases._reached).
+    memo: dict[object, Any] = field(init=False, default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         # Which pattern needles occur in the body, found once so each rule skips what cannot match.

@@ -7,10 +7,11 @@ import re
 from critic.analysis.invitation import reader_invited
 from critic.analysis.language import MODEL_LANGUAGES
 from critic.analysis.lexicon import lexicon
-from critic.analysis.matcher import WRAPPED, irregular_spaces
+from critic.analysis.matcher import LIVE_MEMO_SIZE, WRAPPED, irregular_spaces
+from critic.analysis.memo import Memo
 from critic.model import Finding, Sentence, Severity
 from critic.rules.context import Context
-from critic.rules.registry import PhrasePattern, Rule
+from critic.rules.registry import PhrasePattern, Rule, all_rules
 
 
 def _article(text: str) -> str:
@@ -22,7 +23,7 @@ def _article(text: str) -> str:
 
 def _role_allows(rule: Rule, sentence: Sentence) -> bool:
     if rule.unless_role == "specific_connection":
-        return not lexicon().specific_connection.search(sentence.text, sentence.needles)
+        return not lexicon().specific_connection.holds(sentence.text, sentence.needles)
     if rule.unless_role == "reader_focus":
         return sentence.reader <= sentence.sender
     return True
@@ -67,7 +68,7 @@ def run_phrase_rule(rule: Rule, ctx: Context, severity: Severity) -> list[Findin
     elif rule.scope == "first":
         candidates = list(ctx.analysis.sentences[:1])
     else:
-        candidates = list(ctx.analysis.sentences)
+        candidates = _reached(rule, ctx, by_phrase, by_model)
     for sentence in candidates:
         live = rule.live_patterns(sentence.needles) if by_phrase else ()
         if not live and not (by_model and not rule.function_set.isdisjoint(sentence.functions)):
@@ -76,6 +77,56 @@ def run_phrase_rule(rule: Rule, ctx: Context, severity: Severity) -> list[Findin
             level = model_severity if alone else severity
             findings.append(ctx.finding(rule, level, sentence.start + start, sentence.start + end, replacements=reps))
     return findings
+
+
+def _reached(rule: Rule, ctx: Context, by_phrase: bool, by_model: bool) -> list[Sentence]:
+    """The sentences where the rule has a live pattern (`by_phrase`) or one of its functions (`by_model`), in order.
+
+    Which rules reach a sentence depends only on its needles and its functions, so it is worked out once per set of
+    needles and per tuple of functions, for every phrase rule at once, rather than per rule and sentence.
+    """
+    sentences = ctx.analysis.sentences
+    if not _REACH.rules:
+        _REACH.load(all_rules())
+    if _REACH.rules.get(rule.id) is not rule:
+        return list(sentences)  # not one of the loaded rules: try every sentence
+    reach = ctx.memo.get(_REACH)
+    if reach is None:
+        reach = ctx.memo[_REACH] = [(_REACH.live(s.needles), _REACH.modelled(s.functions)) for s in sentences]
+    return [
+        s
+        for s, (live, modelled) in zip(sentences, reach, strict=True)
+        if (by_phrase and rule.id in live) or (by_model and rule.id in modelled)
+    ]
+
+
+class _Reach:
+    """Which phrase rules have a live pattern for a set of needles, and which name one of a tuple of functions."""
+
+    def __init__(self) -> None:
+        self.rules: dict[str, Rule] = {}
+        self._live: Memo[frozenset[str], frozenset[str]] = Memo(LIVE_MEMO_SIZE)
+        self._modelled: Memo[tuple[str, ...], frozenset[str]] = Memo(LIVE_MEMO_SIZE)
+
+    def load(self, rules: tuple[Rule, ...]) -> None:
+        self.rules = {r.id: r for r in rules if r.kind == "phrase" and r.field != "subject"}
+
+    def live(self, needles: frozenset[str]) -> frozenset[str]:
+        found = self._live.get(needles)
+        if found is None:
+            found = frozenset(rid for rid, r in self.rules.items() if r.patterns and r.live_patterns(needles))
+            self._live.put(needles, found)
+        return found
+
+    def modelled(self, functions: tuple[str, ...]) -> frozenset[str]:
+        found = self._modelled.get(functions)
+        if found is None:
+            found = frozenset(rid for rid, r in self.rules.items() if not r.function_set.isdisjoint(functions))
+            self._modelled.put(functions, found)
+        return found
+
+
+_REACH = _Reach()
 
 
 def _sentence_hits(
