@@ -148,7 +148,9 @@ def heuristic_critique(
         found = _run_rule(rule, ctx, overrides)
         # A merge tag stands for words the writer has not written yet: judge the words, not the tag (except the
         # rule whose subject is the tag itself).
-        findings.extend(f for f in found if rule.id == UNFILLED_TAG or not _about_placeholder(f, doc))
+        if doc.placeholders and rule.id != UNFILLED_TAG:
+            found = [f for f in found if not _about_placeholder(f, doc)]
+        findings.extend(found)
     ordered = tuple(sorted(findings, key=order))
     stats = dict(analysis.stats)
     stats["first_touch"] = first_touch

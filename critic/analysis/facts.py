@@ -153,7 +153,7 @@ def _with_functions(
         roles.append("pleasantry")
     if not cost:
         cost, kind = next(((c, k) for name, c, k in _MODEL_ASKS if name in f), (0.0, ""))
-        if kind == "meeting" and language == "en" and lexicon().conditional_meeting.search(text, needles):
+        if kind == "meeting" and language == "en" and lexicon().conditional_meeting.found(text, needles):
             cost, kind = REPLY_COST, "reply"  # the meeting waits for the reader's yes; the ask now is a reply
     if cost and "ask" not in roles:
         roles.append("ask")

@@ -8,6 +8,7 @@ import re
 from bisect import bisect_left
 
 from critic.analysis import cache
+from critic.analysis.casefold import lowered, replaced
 from critic.analysis.needles import required
 
 FLAGS = re.IGNORECASE
@@ -77,6 +78,7 @@ def compile_all() -> None:
     """Compile every pattern prepared so far (a long-lived process does it once at start; see pipeline.warm_up)."""
     for source in _Known.prepared:
         compiled(source)
+        lowered(source)
 
 
 @functools.cache
@@ -278,6 +280,8 @@ def gate(needle_sets: list[frozenset[str] | None]) -> frozenset[str] | None:
 
 
 Prepared = tuple[frozenset[str] | None, str]  # (needles, source): compiled on first use
+# The live patterns for a set of needles: (source, its case-sensitive form for lowercased ASCII text or None).
+Live = tuple[tuple[str, re.Pattern[str] | None], ...]
 
 
 def prepare_both(source: str) -> tuple[Prepared, Prepared]:
@@ -307,7 +311,7 @@ class Matcher:
         self._wrapped: tuple[Prepared, ...] = tuple(flexible for _, flexible in pairs)
         # Every pattern needs a needle: a text holding none of them is answered with one set test.
         self.gate = gate([need for need, _ in (*self._plain, *self._wrapped)])
-        self._memo: dict[frozenset[str], tuple[re.Pattern[str], ...]] = {}
+        self._memo: dict[frozenset[str], Live] = {}
         self._held: dict[tuple[str, frozenset[str] | None], bool] = {}
 
     @property
@@ -327,7 +331,7 @@ class Matcher:
         """False only when no pattern can match a text holding just the needles `present`."""
         return bool(self._plain) and (self.gate is None or not self.gate.isdisjoint(present))
 
-    def _live(self, present: frozenset[str] | None, text: str) -> tuple[re.Pattern[str], ...]:
+    def _live(self, present: frozenset[str] | None, text: str) -> Live:
         if present is None:
             present = present_needles(text.lower())
         live = self._memo.get(present)
@@ -336,17 +340,25 @@ class Matcher:
                 self._memo.clear()
             items = self._wrapped if WRAPPED in present else self._plain
             live = self._memo[present] = tuple(
-                compiled(src) for need, src in items if need is None or not need.isdisjoint(present)
+                (src, lowered(src)) for need, src in items if need is None or not need.isdisjoint(present)
             )
         return live
 
     def search(self, text: str, present: frozenset[str] | None = None) -> re.Match[str] | None:
         """The first match of the first pattern that matches (`present`: the needles in `text`, if known)."""
-        for regex in self._live(present, text):
-            m = regex.search(text)
+        for src, _ in self._live(present, text):
+            m = compiled(src).search(text)
             if m:
                 return m
         return None
+
+    def found(self, text: str, present: frozenset[str] | None = None) -> bool:
+        """Whether `search` finds a match (faster: ASCII text is searched lowercased, see casefold)."""
+        live = self._live(present, text)
+        if text.isascii():
+            low = text.lower()
+            return any((fast or compiled(src)).search(low if fast else text) is not None for src, fast in live)
+        return any(compiled(src).search(text) is not None for src, _ in live)
 
     def holds(self, text: str, present: frozenset[str] | None = None) -> bool:
         """Whether `search` finds a match, remembered per text (several rules ask it of the same sentence)."""
@@ -355,17 +367,24 @@ class Matcher:
         if held is None:
             if len(self._held) >= LIVE_MEMO_SIZE:
                 self._held.clear()
-            held = self._held[key] = self.search(text, present) is not None
+            held = self._held[key] = self.found(text, present)
         return held
 
     def count(self, text: str, present: frozenset[str] | None = None) -> int:
         """How many matches all the patterns have in `text`."""
-        return sum([len(regex.findall(text)) for regex in self._live(present, text)])
+        live = self._live(present, text)
+        if text.isascii():
+            low = text.lower()
+            return sum([len((fast or compiled(src)).findall(low if fast else text)) for src, fast in live])
+        return sum([len(compiled(src).findall(text)) for src, _ in live])
 
     def sub(self, repl: str, text: str, present: frozenset[str] | None = None) -> str:
         """`text` with every match of every pattern replaced."""
-        for regex in self._live(present, text):
-            text = regex.sub(repl, text)
+        for src, fast in self._live(present, text):
+            if fast is not None and "\\" not in repl and text.isascii() and repl.isascii():
+                text = replaced(fast, repl, text)
+            else:
+                text = compiled(src).sub(repl, text)
         return text
 
 
@@ -387,7 +406,7 @@ class Alternatives:
     def __init__(self, sources: list[str] | tuple[str, ...]) -> None:
         self._items = tuple((needles(src), src) for src in sources)  # each compiled here once, so a bad one fails
         self._joined = "|".join(f"(?:{src})" for src in sources)
-        self._memo: dict[frozenset[str], tuple[str, ...]] = {}
+        self._memo: dict[frozenset[str], Live] = {}
 
     def search(self, text: str, present: frozenset[str] | None = None) -> bool:
         """Whether any pattern matches `text` (`present`: the needles in `text`, if known)."""
@@ -398,6 +417,9 @@ class Alternatives:
             if len(self._memo) >= LIVE_MEMO_SIZE:
                 self._memo.clear()
             live = self._memo[present] = tuple(
-                src for need, src in self._items if need is None or not need.isdisjoint(present)
+                (src, lowered(src)) for need, src in self._items if need is None or not need.isdisjoint(present)
             )
-        return any(compiled(src).search(text) for src in live)
+        if text.isascii():
+            low = text.lower()
+            return any((fast or compiled(src)).search(low if fast else text) is not None for src, fast in live)
+        return any(compiled(src).search(text) is not None for src, _ in live)

@@ -47,9 +47,9 @@ def _score_refs(text: str, present: frozenset[str], table: tuple[tuple[int, Matc
 
 def _empty_flattery(text: str, low: frozenset[str], lex: Lexicon) -> bool:
     """Praise with nothing specific behind it: as empty as a pleasantry."""
-    if not lex.flattery.search(text, low):
+    if not lex.flattery.found(text, low):
         return False
-    return not (lex.flattery_unless.search(text, low) or lex.specific_connection.search(text, low))
+    return not (lex.flattery_unless.found(text, low) or lex.specific_connection.found(text, low))
 
 
 def lexicon_roles(
@@ -60,29 +60,29 @@ def lexicon_roles(
     `words`: how many words it holds (WORD's matches).
     """
     roles: list[str] = []
-    if is_first_line and len(text) <= 60 and lex.greeting.search(text, low):
+    if is_first_line and len(text) <= 60 and lex.greeting.found(text, low):
         roles.append("greeting")
     if SIGN_OFF.fullmatch(text) or _INLINE_SIGN_OFF.match(text):
         roles.append("sign_off")
-    if lex.pleasantry.search(text, low) or _empty_flattery(text, low, lex):
+    if lex.pleasantry.found(text, low) or _empty_flattery(text, low, lex):
         roles.append("pleasantry")
     cost, kind = 0.0, ""
     for ask in lex.asks:  # dearest first
-        if ask.matcher.search(text, low):
+        if ask.matcher.found(text, low):
             cost, kind = ask.cost, ask.kind
             break
     if cost and _THANKS.match(text) and not text.rstrip().endswith("?"):
         cost, kind = 0.0, ""  # "Thanks for the time on Thursday." thanks; it asks for nothing
-    elif kind == "meeting" and lex.conditional_meeting.search(text, low):
+    elif kind == "meeting" and lex.conditional_meeting.found(text, low):
         cost, kind = REPLY_COST, "reply"  # the meeting waits for the reader's yes; the ask now is a reply
     if cost and "pleasantry" not in roles:
         roles.append("ask")
     else:
         cost, kind = 0.0, ""
     # An offer to send something ("Want me to send the checklist?") asks almost nothing and gives the thing offered.
-    if kind == "resource" or lex.value.search(text, low):
+    if kind == "resource" or lex.value.found(text, low):
         roles.append("value")
-    if lex.proof.search(text, low):
+    if lex.proof.found(text, low):
         roles.append("proof")
     reader = 2 * len(names.findall(text)) if names else 0
     if any(matcher.may_match(low) for _, matcher in lex.reader_refs):
@@ -90,9 +90,9 @@ def lexicon_roles(
         # Blanking phrases out of a sentence adds no needles, so the sentence's own set still bounds what can match.
         reader += _score_refs(framed, low, lex.reader_refs)
     sender = _score_refs(text, low, lex.sender_refs)
-    if lex.reader_focus.search(text, low):
+    if lex.reader_focus.found(text, low):
         reader += 2
-    boast = lex.sender_markers.search(text, low) is not None
+    boast = lex.sender_markers.found(text, low)
     if boast and not reader:
         sender += 2
     if (

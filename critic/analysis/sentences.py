@@ -9,6 +9,7 @@ from critic.analysis.invitation import answer_invitation
 from critic.analysis.language import detect
 from critic.analysis.lexicon import lexicon
 from critic.analysis.matcher import NeedleIndex
+from critic.analysis.memo import Memo
 from critic.analysis.readability import joined_grade
 from critic.analysis.roles import WORD
 from critic.model import Analysis, Document, Sentence
@@ -110,12 +111,26 @@ def _spans(doc: Document) -> tuple[list[tuple[int, int, int]], list[tuple[int, i
                 continue
             para_index = len(paragraphs)
             paragraphs.append((pstart, pstop))
-            for ustart, uend in _split_units(body[pstart:pstop], pstart):
-                for sstart, send in _split_sentences(body, ustart, uend):
-                    sstart, send = _trim(body, sstart, send)
-                    if sstart < send:
-                        spans.append((sstart, send, para_index))
+            spans.extend((pstart + s, pstart + e, para_index) for s, e in _paragraph_sentences(body[pstart:pstop]))
     return spans, paragraphs
+
+
+# paragraph -> its sentences' (start, end) within it: splitting reads nothing outside the paragraph.
+_SPLIT: Memo[str, tuple[tuple[int, int], ...]] = Memo(10000)
+
+
+def _paragraph_sentences(paragraph: str) -> tuple[tuple[int, int], ...]:
+    found = _SPLIT.get(paragraph)
+    if found is None:
+        out = []
+        for ustart, uend in _split_units(paragraph, 0):
+            for sstart, send in _split_sentences(paragraph, ustart, uend):
+                sstart, send = _trim(paragraph, sstart, send)
+                if sstart < send:
+                    out.append((sstart, send))
+        found = tuple(out)
+        _SPLIT.put(paragraph, found)
+    return found
 
 
 def analyse(doc: Document, recipient_names: tuple[str, ...] = ()) -> Analysis:

@@ -108,5 +108,13 @@ class Context:
         return any("nagging" in s.functions for s in self.analysis.sentences)
 
     def content_sentences(self) -> list[Sentence]:
-        """Sentences that carry the message: not greetings or sign-offs."""
-        return [s for s in self.analysis.sentences if s.role not in ("greeting", "sign_off")]
+        """Sentences that carry the message: not greetings or sign-offs (a new list each call)."""
+        content = self.memo.get(_CONTENT)
+        if content is None:
+            content = self.memo[_CONTENT] = [
+                s for s in self.analysis.sentences if s.role not in ("greeting", "sign_off")
+            ]
+        return list(content)
+
+
+_CONTENT = "content_sentences"  # its key in Context.memo

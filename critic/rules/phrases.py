@@ -155,7 +155,7 @@ def _judge(
     rule: Rule, sentence: Sentence, english: bool, by_model: bool, live: tuple[PhrasePattern, ...]
 ) -> tuple[Hit, ...]:
     inside = sentence.needles
-    if english and rule.unless and rule.unless.search(sentence.text, inside):
+    if english and rule.unless and rule.unless.found(sentence.text, inside):
         return ()
     if english and not _role_allows(rule, sentence):
         return ()
@@ -166,8 +166,8 @@ def _judge(
         not found
         and by_model
         and not rule.function_set.isdisjoint(sentence.functions)
-        and not (english and rule.model_unless and rule.model_unless.search(sentence.text, inside))
-        and not (english and rule.model_needs and not rule.model_needs.search(sentence.text, inside))
+        and not (english and rule.model_unless and rule.model_unless.found(sentence.text, inside))
+        and not (english and rule.model_needs and not rule.model_needs.found(sentence.text, inside))
     ):
         # A finding on the whole sentence, which the sentence model says does what this rule is about.
         found = [(0, len(sentence.text), _sentence_replacements(rule.replace, sentence), True)]
@@ -194,7 +194,7 @@ def _phrase_hits(rule: Rule, sentence: Sentence, wrapped: bool, live: tuple[Phra
     if rule.span != "sentence":
         return [(start, end, reps, False) for start, end, reps in _match_spans(rule, sentence.text, wrapped, live)]
     for pattern in live:
-        if pattern.variant(wrapped)[1].search(sentence.text):
+        if pattern.found(sentence.text, wrapped):
             return [(0, len(sentence.text), _sentence_replacements(pattern.replace, sentence), False)]
     return []
 
@@ -206,7 +206,8 @@ def _match_spans(
     taken: list[tuple[int, int]] = []
     out: list[tuple[int, int, tuple[str, ...]]] = []
     for pattern in rule.patterns if patterns is None else patterns:
-        for m in pattern.variant(wrapped)[1].finditer(text):
+        expand = pattern.replace is not None and "\\" in pattern.replace  # a template: needs the groups' own text
+        for m in pattern.finditer(text, wrapped, groups=expand):
             start, end = m.start(), m.end()
             while end > start and text[end - 1] in " \t,.;:":
                 end -= 1
@@ -215,6 +216,6 @@ def _match_spans(
             taken.append((start, end))
             reps: tuple[str, ...] = ()
             if pattern.replace is not None:
-                reps = (_article(m.expand(pattern.replace)) if "\\" in pattern.replace else pattern.replace,)
+                reps = (_article(m.expand(pattern.replace)) if expand else pattern.replace,)
             out.append((start, end, reps))
     return out

@@ -6,11 +6,13 @@ import dataclasses
 import functools
 import hashlib
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from critic.analysis import cache
+from critic.analysis.casefold import lowered
 from critic.analysis.functions import FUNCTIONS
 from critic.analysis.lexicon import data_text, load_yaml, patterns_loaded
 from critic.analysis.matcher import LIVE_MEMO_SIZE, WRAPPED, Item, Matcher, compiled, gate, prepare_both
@@ -54,6 +56,18 @@ class PhrasePattern:
         """False only when this pattern cannot match a text holding just the needles `present`."""
         need = self.wrapped_needles if wrapped and self.wrapped_source else self.needles
         return need is None or not need.isdisjoint(present)
+
+    def found(self, text: str, wrapped: bool) -> bool:
+        """Whether the variant for `wrapped` matches `text` (ASCII text is searched lowercased: see casefold)."""
+        source = self.wrapped_source if wrapped and self.wrapped_source else self.source
+        fast = lowered(source) if text.isascii() else None
+        return (fast.search(text.lower()) if fast else compiled(source).search(text)) is not None
+
+    def finditer(self, text: str, wrapped: bool, groups: bool = False) -> Iterator[re.Match[str]]:
+        """The matches of the variant for `wrapped` in `text`: their spans, and their groups' text when `groups`."""
+        source = self.wrapped_source if wrapped and self.wrapped_source else self.source
+        fast = lowered(source) if not groups and text.isascii() else None
+        return fast.finditer(text.lower()) if fast else compiled(source).finditer(text)
 
 
 @dataclass(frozen=True)

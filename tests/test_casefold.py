@@ -1,0 +1,69 @@
+"""A pattern rewritten for lowercased ASCII text matches there exactly where the pattern as written matches ignoring
+case: the same spans and the same groups, for every shipped pattern, on every corpus email in mixed case."""
+
+from __future__ import annotations
+
+import random
+import re
+from pathlib import Path
+
+import pytest
+
+from critic.analysis import matcher
+from critic.analysis.casefold import lowercase_source, lowered, replaced
+from critic.analysis.lexicon import lexicon
+from critic.pipeline import warm_up
+
+CORPUS = sorted((Path(__file__).parent / "data" / "corpus").glob("*.txt"))
+
+
+def _texts() -> list[str]:
+    texts = [path.read_text(encoding="utf-8") for path in CORPUS]
+    texts = [t for t in texts if t.isascii()][::2]  # half the emails: every pattern still meets hundreds of lines
+    rng = random.Random(7)
+    return texts + ["".join(c.upper() if rng.random() < 0.3 else c for c in t) for t in texts]
+
+
+def test_every_rewritten_pattern_matches_where_the_original_does() -> None:
+    warm_up()  # every pattern prepared
+    sources = sorted(set(matcher._Known.prepared))
+    rewritten = [s for s in sources if lowered(s) is not None]
+    assert len(rewritten) > 0.95 * len(sources)
+    texts = _texts()
+    for source in rewritten:
+        written, fast = re.compile(source, re.IGNORECASE), lowered(source)
+        assert fast is not None
+        for text in texts:
+            expected = [m.regs for m in written.finditer(text)]
+            assert [m.regs for m in fast.finditer(text.lower())] == expected, source
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        (r"\bWe (Can|could)\b", r"\bwe (can|could)\b"),
+        (r"[A-Z][a-z]+[^A-F\W]\S", r"[a-z][a-z]+[^a-f\W]\S"),
+        (r"(?P<Noun>Team)s?\B", r"(?P<Noun>team)s?\B"),
+        (r"[]A]x", r"[]a]x"),
+        (r"(?-i:[A-Z])\w+", None),  # a case-sensitive part
+        (r"(a)\1", None),  # a backreference
+        (r"\x41", None),  # a character by its code
+        (r"[0-Z]", None),  # a range through some upper-case letters, not just them
+        (r"ſystem", None),  # matches "system" ignoring case
+    ],
+)
+def test_rewrites(source: str, expected: str | None) -> None:
+    assert lowercase_source(source) == expected
+
+
+def test_substitution_keeps_the_texts_own_case() -> None:
+    fast = lowered(r"\byour (time|help)\b")
+    assert fast is not None
+    assert replaced(fast, " ", "Thanks for YOUR Time and your help.") == "Thanks for   and  ."
+    framed = lexicon().not_about_reader
+    for text in _texts()[:20]:
+        for line in text.splitlines():
+            expected = line
+            for src, _ in framed._live(None, line):
+                expected = re.compile(src, re.IGNORECASE).sub(" ", expected)
+            assert framed.sub(" ", line) == expected
