@@ -136,7 +136,8 @@ def _with_functions(
     """
     s_roles, s_cost, s_kind, s_reader, s_sender = lexical
     functions = _plausible(text, functions, language)
-    priced = language == "en" and _PRICED_OFFER.search(text) is not None
+    # Every priced offer names a price: a sentence without a currency sign is not searched.
+    priced = language == "en" and any(c in text for c in "$€£") and _PRICED_OFFER.search(text) is not None
     if priced:
         # The writer's own service at a price is a pitch, however many figures it holds.
         functions = tuple(dict.fromkeys("generic_claim" if x == "insight" else x for x in functions))

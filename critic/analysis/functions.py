@@ -213,6 +213,11 @@ class SentenceModel:
     _words: list[_WordRows] = field(default_factory=list, repr=False, compare=False)
     _sentences: dict[str, np.ndarray] = field(default_factory=dict, repr=False, compare=False)
     _named: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False, compare=False)
+    # The probability past which each function is assigned: its own threshold, and never under CONFIDENT.
+    bar: np.ndarray = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "bar", np.maximum(self.thresholds, CONFIDENT))  # frozen: set once, here
 
     def probabilities(self, texts: Sequence[str]) -> np.ndarray:
         """(sentences, functions) probabilities that each sentence does each function."""
@@ -302,18 +307,18 @@ class SentenceModel:
             out.append({self.labels[i]: round(float(row[i]), 3) for i in order})
         return out
 
-    def _ranked(self, probs: np.ndarray) -> list[np.ndarray]:
+    def _ranked(self, probs: np.ndarray) -> list[list[int]]:
         """For each row, the functions assigned (those past their threshold), most likely first."""
-        rows, cols = np.nonzero(probs >= np.maximum(self.thresholds, CONFIDENT))
+        rows, cols = np.nonzero(probs >= self.bar)
         hits: list[list[int]] = [[] for _ in range(len(probs))]
         for r, c in zip(rows.tolist(), cols.tolist(), strict=True):
             hits[r].append(c)  # in column order, as np.flatnonzero gives them
-        out = []
-        for row, picked in zip(probs, hits, strict=True):
-            order = np.asarray(picked, np.intp)
-            # np.argsort's order among equal probabilities is its own: it alone orders two or more.
-            out.append(order[np.argsort(-row[order])] if len(order) > 1 else order)
-        return out
+        for r, picked in enumerate(hits):
+            if len(picked) > 1:
+                # np.argsort's order among equal probabilities is its own: it alone orders two or more.
+                order = np.asarray(picked, np.intp)
+                hits[r] = order[np.argsort(-probs[r][order])].tolist()
+        return hits
 
 
 def _padded(weights: np.ndarray) -> np.ndarray:

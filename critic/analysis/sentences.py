@@ -78,8 +78,8 @@ def _raw_sentences(body: str, start: int, end: int) -> list[tuple[int, int]]:
     segment = body[start:end]
     cursor = 0
     for m in _SENTENCE_END.finditer(segment):
-        before = segment[cursor : m.start()]
-        last_word = before.rsplit(None, 1)[-1].lower().rstrip(".") if before.split() else ""
+        words = segment[cursor : m.start()].rsplit(None, 1)  # [] when only spaces come before
+        last_word = words[-1].lower().rstrip(".") if words else ""
         if segment[m.start()] == "." and (last_word in _ABBREVIATIONS or (len(last_word) == 1 and last_word.isalpha())):
             continue
         out.append((start + cursor, start + m.end()))

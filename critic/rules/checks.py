@@ -33,6 +33,7 @@ _CAPS_RUN = re.compile(r"[A-Z](?<=\b[A-Z])[A-Z]+[A-Z'â€™-]*(?:\s+[A-Z]{2,}[A-Z'â
 _CAPS_WORD = re.compile(r"[A-Z](?<=\b[A-Z])[A-Z]{5,}\b")
 # A whole run of ! and ? at once (possessive, from its first character); runs with two or more "!" shout.
 _BANGS = re.compile(r"(?<![!?])[!?]{2,}+")
+_BANG_PAIRS = ("!!", "!?", "?!", "??")
 _MEETING_KINDS = ("meeting", "meeting_slot")
 
 
@@ -55,7 +56,13 @@ _LADDER: dict[str, list[str]] = load_yaml("roles.yaml")["ladder"]
 
 
 def _asks(ctx: Context, min_cost: float = 1.0) -> list[Sentence]:
-    return [s for s in ctx.analysis.sentences if "ask" in s.roles and s.ask_cost >= min_cost]
+    asks = ctx.memo.get(_ASKS)
+    if asks is None:  # listed once per critique: a dozen checks ask
+        asks = ctx.memo[_ASKS] = [s for s in ctx.analysis.sentences if "ask" in s.roles]
+    return [s for s in asks if s.ask_cost >= min_cost]
+
+
+_ASKS = "asks"  # its key in Context.memo
 
 
 def _level(base: Severity, bump: bool) -> Severity:
@@ -88,10 +95,14 @@ def time_slot(rule: Rule, ctx: Context, sev: Severity) -> list[Finding]:
         return []
     out = []
     for s in _asks(ctx, 2):
-        if s.ask_kind in _MEETING_KINDS and _SLOT.search(s.text):
-            # Naming both how long and when is the costliest first-touch ask there is.
-            both = bool(_DURATION.search(s.text)) and bool(_WHEN.search(s.text))
-            out.append(ctx.at_sentence(rule, _level(sev, both), s, replacements=ladder("meeting_slot")))
+        if s.ask_kind in _MEETING_KINDS:
+            # _SLOT is the alternation of the two: it matches where either does.
+            duration, when = bool(_DURATION.search(s.text)), bool(_WHEN.search(s.text))
+            if duration or when:
+                # Naming both how long and when is the costliest first-touch ask there is.
+                out.append(
+                    ctx.at_sentence(rule, _level(sev, duration and when), s, replacements=ladder("meeting_slot"))
+                )
     return out
 
 
@@ -339,8 +350,6 @@ def buzzwords(rule: Rule, ctx: Context, sev: Severity) -> list[Finding]:
     p = rule.params
     whole = ctx.doc.body
     scan = jargon.terms(rule.terms)
-    if len(scan.findall(whole)) + len(jargon.compounds(whole)) < min(p["per_sentence"], p["jargon_per_sentence"]):
-        return []  # too few in the whole draft for any sentence to reach a threshold
     counted = [(*scan.in_sentence(plain, s.text), s) for s in ctx.content_sentences()]
     total = sum(len(b) for b, _, _ in counted)
     dense = [
@@ -348,6 +357,11 @@ def buzzwords(rule: Rule, ctx: Context, sev: Severity) -> list[Finding]:
     ]
     if not dense and total >= p["per_draft"]:
         dense = [max(counted, key=lambda bcs: len(bcs[0]))]
+    if not dense:
+        return []
+    # Too few in the whole draft for any sentence to reach a threshold: read only when a sentence seems to.
+    if len(scan.findall(whole)) + len(jargon.compounds(whole)) < min(p["per_sentence"], p["jargon_per_sentence"]):
+        return []
     out = []
     for buzz, compounds, s in dense[:2]:
         terms = ", ".join(dict.fromkeys([*buzz, *compounds]))
@@ -369,6 +383,8 @@ def shouting(rule: Rule, ctx: Context, sev: Severity) -> list[Finding]:
         ranges = ctx.doc.judged if field == "body" else ((0, len(text)),)
         for lo, hi in ranges:
             for regex, fix in ((_CAPS_RUN, _sentence_case), (_CAPS_WORD, _sentence_case), (_BANGS, lambda s: "!")):
+                if regex is _BANGS and not any(pair in text for pair in _BANG_PAIRS):
+                    continue  # a run of two or more needs one of these pairs
                 for m in regex.finditer(text, lo, hi):
                     if regex is _BANGS and m.group(0).count("!") < 2:
                         continue

@@ -7,11 +7,10 @@ A rule of kind `metric` names a `measure` and its `levels` (the value above whic
 
 from __future__ import annotations
 
-import dataclasses
 import re
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Callable, Iterator, Mapping
+from types import MappingProxyType
+from typing import Any, NamedTuple
 
 from critic.analysis.readability import joined_grade
 from critic.analysis.sentences import WORD
@@ -20,15 +19,14 @@ from critic.rules.context import Context
 from critic.rules.registry import Rule
 
 
-@dataclass(frozen=True)
-class Reading:
-    """One value of a measure, and the characters a finding about it points at."""
+class Reading(NamedTuple):
+    """One value of a measure, and the characters a finding about it points at (a tuple: measures make many)."""
 
     value: float
     start: int
     end: int
     field: str = "body"
-    extra: dict[str, Any] = dataclasses.field(default_factory=dict)
+    extra: Mapping[str, Any] = MappingProxyType({})
 
 
 Measure = Callable[[Context, dict[str, Any]], Iterator[Reading]]

@@ -155,10 +155,6 @@ def _judge(
     rule: Rule, sentence: Sentence, english: bool, by_model: bool, live: tuple[PhrasePattern, ...]
 ) -> tuple[Hit, ...]:
     inside = sentence.needles
-    if english and rule.unless and rule.unless.found(sentence.text, inside):
-        return ()
-    if english and not _role_allows(rule, sentence):
-        return ()
     if _model_says_otherwise(rule, sentence):
         return ()
     found = _phrase_hits(rule, sentence, WRAPPED in inside, live) if live else []
@@ -171,6 +167,11 @@ def _judge(
     ):
         # A finding on the whole sentence, which the sentence model says does what this rule is about.
         found = [(0, len(sentence.text), _sentence_replacements(rule.replace, sentence), True)]
+    # The rule's exceptions can only drop what it found: asked only where it found something.
+    if not found or (english and rule.unless and rule.unless.found(sentence.text, inside)):
+        return ()
+    if english and not _role_allows(rule, sentence):
+        return ()
     return tuple(found)
 
 
