@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from critic.analysis import matcher
-from critic.analysis.casefold import lowercase_source, lowered, replaced
+from critic.analysis.casefold import leading_boundary, lowercase_source, lowered, replaced
 from critic.analysis.lexicon import lexicon
 from critic.pipeline import warm_up
 
@@ -67,3 +67,24 @@ def test_substitution_keeps_the_texts_own_case() -> None:
             for src, _ in framed._live(None, line):
                 expected = re.compile(src, re.IGNORECASE).sub(" ", expected)
             assert framed.sub(" ", line) == expected
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        (r"\bwe\b", r"w(?<!\w.)e\b"),
+        (r"\b#1\b", r"#(?<=\w.)1\b"),  # before a non-word character, \b wants a word character behind it
+        (r"\b(is|are) here", r"(i(?<!\w.)s|a(?<!\w.)re) here"),
+        (r"\b(?:a|b)c", r"(?:a(?<!\w.)|b(?<!\w.))c"),
+        (r"\b(ab|cd)+x", r"\b(ab|cd)+x"),  # repeated: \b is asked once, a look-behind at each repeat
+        (r"\b(ab)?c", r"\b(ab)?c"),  # optional: \b is asked even when the group is not there
+        (r"\bs?ome", r"\bs?ome"),
+        (r"\b[a-z]x", r"\b[a-z]x"),
+        (r"\b(a|(b|c))", r"\b(a|(b|c))"),
+        (r"\b(a[)|]b|c)d", r"(a(?<!\w.)[)|]b|c(?<!\w.))d"),
+    ],
+)
+def test_a_leading_boundary_moves_behind_a_plain_first_character(source: str, expected: str) -> None:
+    assert leading_boundary(source) == expected
+    for text in ("we are here", "#1 is 2#1", "ab abab cdx acd", "some ome", "a)b c ac d", "bc ac xbc"):
+        assert [m.regs for m in re.finditer(source, text)] == [m.regs for m in re.finditer(expected, text)]

@@ -109,6 +109,78 @@ def lowercase_source(source: str) -> str | None:
     return "".join(out)
 
 
+_SPECIAL = frozenset(".\\[]{}()*+?^$|")
+_QUANTIFIER = frozenset("?*+{")
+_WORDLIKE = re.compile(r"\w")
+
+
+def _plain_first(alternative: str) -> bool:
+    """The alternative opens on a plain literal character, not repeated."""
+    return bool(alternative) and alternative[0] not in _SPECIAL and alternative[1:2] not in _QUANTIFIER
+
+
+def _behind(ch: str) -> str:
+    """After `ch`, the test a `\\b` before it makes: no word character before it (or one, if it is no word character)."""
+    return r"(?<!\w.)" if _WORDLIKE.match(ch) else r"(?<=\w.)"
+
+
+def _group(source: str) -> tuple[int, list[int]] | None:
+    """Where the group opening source[0] closes, and where its own alternatives are split ("|" at its top level)."""
+    depth, bars, i, in_class = 0, [], 0, False
+    while i < len(source):
+        ch = source[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            if source.startswith(("[]", "[^]"), i):
+                return None  # a class holding "]" first: not read here
+            in_class = True
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+            if depth == 0:
+                return i, bars
+        elif ch == "|" and depth == 1:
+            bars.append(i)
+        i += 1
+    return None
+
+
+def leading_boundary(source: str) -> str:
+    """`source` with a leading `\\b` moved behind the first character of what follows, where that is plain.
+
+    A pattern that opens on `\\b` gives the regex engine nothing to skip ahead to; one that opens on a literal (or a
+    group of alternatives each opening on one) lets it jump to the places that character is. `\\b` before a word
+    character holds exactly when none comes before it, which a look-behind after that character asks just as well.
+    Not done before a repeated or optional group, where `\\b` is asked once but the look-behind would be asked at
+    each repeat (or not at all).
+    """
+    if not source.startswith("\\b"):
+        return source
+    rest = source[2:]
+    if rest.startswith("(") and (not rest.startswith("(?") or rest.startswith("(?:")):
+        found = _group(rest)
+        if found is None:
+            return source
+        end, bars = found
+        if rest[end + 1 : end + 2] in _QUANTIFIER:
+            return source
+        head = 3 if rest.startswith("(?:") else 1
+        cuts = [head - 1, *bars, end]
+        alternatives = [rest[a + 1 : b] for a, b in zip(cuts, cuts[1:], strict=False)]
+        if not all(_plain_first(alt) for alt in alternatives):
+            return source
+        moved = "|".join(alt[0] + _behind(alt[0]) + alt[1:] for alt in alternatives)
+        return rest[:head] + moved + rest[end:]
+    if _plain_first(rest):
+        return rest[0] + _behind(rest[0]) + rest[1:]
+    return source
+
+
 @functools.cache
 def lowered(source: str) -> re.Pattern[str] | None:
     """The case-sensitive pattern for lowercased ASCII text (None: use `source` ignoring case on the text itself)."""
@@ -116,7 +188,7 @@ def lowered(source: str) -> re.Pattern[str] | None:
     if rewritten is None:
         return None
     try:
-        return re.compile(rewritten)
+        return re.compile(leading_boundary(rewritten))
     except re.error:
         return None
 
