@@ -114,14 +114,32 @@ _QUANTIFIER = frozenset("?*+{")
 _WORDLIKE = re.compile(r"\w")
 
 
-def _plain_first(alternative: str) -> bool:
-    """The alternative opens on a plain literal character, not repeated."""
-    return bool(alternative) and alternative[0] not in _SPECIAL and alternative[1:2] not in _QUANTIFIER
+_REPEAT = re.compile(r"\{(\d+)(,(\d*))?\}")
 
 
-def _behind(ch: str) -> str:
-    """After `ch`, the test a `\\b` before it makes: no word character before it (or one, if it is no word character)."""
-    return r"(?<!\w.)" if _WORDLIKE.match(ch) else r"(?<=\w.)"
+def _move(alternative: str) -> str | None:
+    """The alternative with a `\\b` before it moved behind its first character (or \\d, \\w), or None.
+
+    `X+` becomes `X` then `X*`, and `X{m,n}` becomes `X` then `X{m-1,n-1}`: the same repeats, tried in the same order.
+    """
+    if alternative[:2] in ("\\d", "\\w"):
+        atom, word = alternative[:2], True
+    elif alternative and alternative[0] not in _SPECIAL and alternative[0] != "\n":
+        atom, word = alternative[0], bool(_WORDLIKE.match(alternative[0]))
+    else:
+        return None
+    rest = alternative[len(atom) :]
+    moved = atom + (r"(?<!\w.)" if word else r"(?<=\w.)")
+    if rest[:1] not in _QUANTIFIER:
+        return moved + rest
+    if rest[:1] == "+" and rest[1:2] not in ("?", "+"):
+        return moved + atom + "*" + rest[1:]
+    m = _REPEAT.match(rest)
+    if m is None or rest[m.end() : m.end() + 1] in ("?", "+") or int(m.group(1)) < 1:
+        return None  # may repeat no times, or lazily, or possessively
+    least, most = int(m.group(1)) - 1, m.group(3)
+    repeat = f"{{{least}}}" if m.group(2) is None else f"{{{least},}}" if not most else f"{{{least},{int(most) - 1}}}"
+    return moved + atom + repeat + rest[m.end() :]
 
 
 def _group(source: str) -> tuple[int, list[int]] | None:
@@ -151,14 +169,22 @@ def _group(source: str) -> tuple[int, list[int]] | None:
 
 
 def leading_boundary(source: str) -> str:
-    """`source` with a leading `\\b` moved behind the first character of what follows, where that is plain.
+    """`source` with each leading `\\b` (of the pattern or of a top-level alternative) moved behind what follows it.
 
-    A pattern that opens on `\\b` gives the regex engine nothing to skip ahead to; one that opens on a literal (or a
-    group of alternatives each opening on one) lets it jump to the places that character is. `\\b` before a word
-    character holds exactly when none comes before it, which a look-behind after that character asks just as well.
-    Not done before a repeated or optional group, where `\\b` is asked once but the look-behind would be asked at
-    each repeat (or not at all).
+    A pattern that opens on `\\b` gives the regex engine nothing to skip ahead to; one that opens on a literal or a
+    class (or a group of alternatives each opening on one) lets it jump to the places that could start a match. `\\b`
+    before a word character holds exactly when none comes before it, which a look-behind after that character asks
+    just as well (before a non-word character, when one does). Not done before a repeated or optional group, where
+    `\\b` is asked once but the look-behind would be asked at each repeat (or not at all).
     """
+    found = _group(f"({source})")
+    if found is None or found[0] != len(source) + 1:
+        return source
+    cuts = [0, *(bar - 1 for bar in found[1]), len(source)]
+    return "|".join(_lead(source[a + (i > 0) : b]) for i, (a, b) in enumerate(zip(cuts, cuts[1:], strict=False)))
+
+
+def _lead(source: str) -> str:
     if not source.startswith("\\b"):
         return source
     rest = source[2:]
@@ -171,14 +197,11 @@ def leading_boundary(source: str) -> str:
             return source
         head = 3 if rest.startswith("(?:") else 1
         cuts = [head - 1, *bars, end]
-        alternatives = [rest[a + 1 : b] for a, b in zip(cuts, cuts[1:], strict=False)]
-        if not all(_plain_first(alt) for alt in alternatives):
+        moved = [_move(rest[a + 1 : b]) for a, b in zip(cuts, cuts[1:], strict=False)]
+        if any(alt is None for alt in moved):
             return source
-        moved = "|".join(alt[0] + _behind(alt[0]) + alt[1:] for alt in alternatives)
-        return rest[:head] + moved + rest[end:]
-    if _plain_first(rest):
-        return rest[0] + _behind(rest[0]) + rest[1:]
-    return source
+        return rest[:head] + "|".join(moved) + rest[end:]  # type: ignore[arg-type]
+    return _move(rest) or source
 
 
 @functools.cache
@@ -202,3 +225,15 @@ def replaced(fast: re.Pattern[str], repl: str, text: str) -> str:
         at = m.end()
     parts.append(text[at:])
     return "".join(parts)
+
+
+_IGNORECASE = re.IGNORECASE | re.UNICODE  # the flags of a pattern compiled with re.IGNORECASE alone
+
+
+def found(pattern: re.Pattern[str], text: str) -> bool:
+    """Whether `pattern` (compiled with re.IGNORECASE) matches `text`, ASCII text searched lowercased."""
+    if pattern.flags == _IGNORECASE and text.isascii():
+        fast = lowered(pattern.pattern)
+        if fast is not None:
+            return fast.search(text.lower()) is not None
+    return pattern.search(text) is not None

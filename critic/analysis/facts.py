@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
+from critic.analysis import casefold
 from critic.analysis.functions import sentence_model
 from critic.analysis.language import MODEL_LANGUAGES
 from critic.analysis.lexicon import Lexicon, lexicon
@@ -21,8 +22,7 @@ Lexical = tuple[tuple[str, ...], float, str, int, int]  # roles, ask cost, ask k
 Judged = tuple[tuple[str, ...], float, str, int, int, tuple[str, ...]]  # ... and the sentence's functions
 
 
-@dataclass(frozen=True, slots=True)
-class Facts:
+class Facts(NamedTuple):
     """What one sentence does (the fields a Sentence takes), and its lexicon roles before the model's."""
 
     roles: tuple[str, ...]
@@ -117,11 +117,11 @@ def _plausible(text: str, functions: tuple[str, ...], language: str) -> tuple[st
     """
     if language != "en":
         return functions
-    statement = not text.rstrip().endswith("?") and _STATEMENT_OPENER.match(text) and not _SECOND.search(text)
+    statement = not text.rstrip().endswith("?") and _STATEMENT_OPENER.match(text) and not casefold.found(_SECOND, text)
     out = tuple(
         f
         for f in functions
-        if not (f in _ASKS_OF_THE_READER and statement) and not (f == "guilt" and not _PERSONAL.search(text))
+        if not (f in _ASKS_OF_THE_READER and statement) and not (f == "guilt" and not casefold.found(_PERSONAL, text))
     )
     return out or ("other",)
 
@@ -137,7 +137,7 @@ def _with_functions(
     s_roles, s_cost, s_kind, s_reader, s_sender = lexical
     functions = _plausible(text, functions, language)
     # Every priced offer names a price: a sentence without a currency sign is not searched.
-    priced = language == "en" and any(c in text for c in "$€£") and _PRICED_OFFER.search(text) is not None
+    priced = language == "en" and any(c in text for c in "$€£") and casefold.found(_PRICED_OFFER, text)
     if priced:
         # The writer's own service at a price is a pitch, however many figures it holds.
         functions = tuple(dict.fromkeys("generic_claim" if x == "insight" else x for x in functions))

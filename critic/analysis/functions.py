@@ -19,6 +19,8 @@ from typing import Any
 
 import numpy as np
 
+from critic.analysis import casefold
+
 MODEL_PATH = Path(__file__).with_name("data") / "functions.npz"
 FUNCTIONS: tuple[str, ...] = (
     "greeting", "sign_off", "pleasantry", "small_talk", "flattery", "fake_familiarity", "sender_boast",
@@ -117,7 +119,7 @@ def _shape(text: str, tokens: list[str]) -> list[str]:
         ("money", _MONEY, digit),
         ("url", _URL, folded or any(n in low for n in _URL_NEEDLES)),
     ):
-        if possible and pattern.search(text):
+        if possible and casefold.found(pattern, text):
             out.append(f"has:{name}")
     if digit:
         out.append("has:number")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from critic.analysis import casefold
 from critic.analysis.lexicon import Lexicon
 from critic.analysis.matcher import Matcher
 from critic.ingest.thread import SIGN_OFF
@@ -33,9 +34,9 @@ _OBSERVED = re.compile(
 
 def _is_data_point(text: str, sender: int, words: int) -> bool:
     """A figure the reader can use: about the world, or observed by the writer ("I counted 23 threads")."""
-    if not _QUANTITY.search(text) or words < _MIN_DATA_WORDS or text.rstrip().endswith("?"):
+    if not casefold.found(_QUANTITY, text) or words < _MIN_DATA_WORDS or text.rstrip().endswith("?"):
         return False
-    return sender == 0 or (sender <= 1 and bool(_OBSERVED.search(text)))
+    return sender == 0 or (sender <= 1 and casefold.found(_OBSERVED, text))
 
 
 def _score_refs(text: str, present: frozenset[str], table: tuple[tuple[int, Matcher], ...]) -> int:

@@ -6,6 +6,7 @@ import functools
 import re
 from collections.abc import Callable
 
+from critic.analysis import casefold
 from critic.analysis.lexicon import lexicon, load_yaml
 from critic.analysis.sentences import WORD
 from critic.model import Finding, Sentence, Severity
@@ -77,7 +78,7 @@ def meeting_request(rule: Rule, ctx: Context, sev: Severity) -> list[Finding]:
     return [
         ctx.at_sentence(rule, _earned(sev, sum(v < s.index for v in values)), s, replacements=ladder("meeting"))
         for s in _asks(ctx, 2)
-        if s.ask_kind == "meeting" and not _SLOT.search(s.text)
+        if s.ask_kind == "meeting" and not casefold.found(_SLOT, s.text)
     ]
 
 
@@ -97,7 +98,7 @@ def time_slot(rule: Rule, ctx: Context, sev: Severity) -> list[Finding]:
     for s in _asks(ctx, 2):
         if s.ask_kind in _MEETING_KINDS:
             # _SLOT is the alternation of the two: it matches where either does.
-            duration, when = bool(_DURATION.search(s.text)), bool(_WHEN.search(s.text))
+            duration, when = casefold.found(_DURATION, s.text), casefold.found(_WHEN, s.text)
             if duration or when:
                 # Naming both how long and when is the costliest first-touch ask there is.
                 out.append(
@@ -118,8 +119,17 @@ def multiple_asks(rule: Rule, ctx: Context, sev: Severity) -> list[Finding]:
 
 
 def _value_given(ctx: Context) -> tuple[int, int]:
-    sentences = ctx.analysis.sentences
-    return sum(1 for s in sentences if "value" in s.roles), sum(1 for s in sentences if "proof" in s.roles)
+    given = ctx.memo.get(_GIVEN)
+    if given is None:  # counted once per critique: several checks ask
+        sentences = ctx.analysis.sentences
+        given = ctx.memo[_GIVEN] = (
+            sum(1 for s in sentences if "value" in s.roles),
+            sum(1 for s in sentences if "proof" in s.roles),
+        )
+    return given
+
+
+_GIVEN = "value_given"  # its key in Context.memo
 
 
 def _ask_cost(asks: list[Sentence]) -> float:
