@@ -103,7 +103,7 @@ def _strengths(doc: Document, analysis: Analysis) -> tuple[Strength, ...]:
     lex = lexicon()
     out: list[Strength] = []
     for s in analysis.sentences:
-        if lex.specific_connection.search(s.text, s.needles):
+        if lex.specific_connection.holds(s.text, s.needles):
             out.append(
                 Strength(
                     "rapport",
@@ -114,7 +114,7 @@ def _strengths(doc: Document, analysis: Analysis) -> tuple[Strength, ...]:
                     "A specific connection to the reader's own work.",
                 )
             )
-        if s.is_question and lex.needs_question.search(s.text, s.needles):
+        if s.is_question and lex.needs_question.holds(s.text, s.needles):
             out.append(
                 Strength(
                     "empathy", "needs_question", s.start, s.end, s.text, "A genuine question about the reader's needs."
@@ -153,7 +153,9 @@ def heuristic_critique(
         found = _run_rule(rule, ctx, overrides)
         # A merge tag stands for words the writer has not written yet: judge the words, not the tag (except the
         # rule whose subject is the tag itself).
-        findings.extend(f for f in found if rule.id == UNFILLED_TAG or not _about_placeholder(f, doc))
+        if doc.placeholders and rule.id != UNFILLED_TAG:
+            found = [f for f in found if not _about_placeholder(f, doc)]
+        findings.extend(found)
     ordered = tuple(sorted(findings, key=order))
     stats = dict(analysis.stats)
     stats["first_touch"] = first_touch

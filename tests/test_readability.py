@@ -115,6 +115,7 @@ def test_the_cached_tables_equal_the_packages_own() -> None:
     ours = readability._hyphenator()
     assert isinstance(ours, readability._Hyphenator)
     words = [*list(table)[::7], "", "a", "ab", "naïve", "i̇stanbul", "ünïcödé", "xyzzyplugh", "co-operate", "don't"]
+    words += ["1500123", "abc123def", "3rd", "covid-19", "e.g.", "x.y", "(12)", "ab_cd", "hello😀world"]
     assert [ours.points(w) for w in words] == [len(hyphens.positions(w)) for w in words]
 
 
@@ -158,3 +159,24 @@ def test_critic_never_imports_textstat_or_nltk() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
+
+
+def test_a_joined_grade_is_the_grade_of_the_joined_text() -> None:
+    """joined_grade adds up each sentence's remembered counts: the same value as grading the joined text."""
+    from critic.analysis.readability import joined_grade
+    from critic.analysis.sentences import analyse
+
+    lists = [[s.text for s in analyse(normalise(corpus_draft(path))).sentences] for path in CORPUS]
+    lists += [
+        t.split("|")
+        for t in (
+            "Don'|t go", "It'|s here.|Yes", "rock '|n roll.", "we'|ve|'ll do", "'|'", "ok|...", "Yes!|\"No,\" he said.",
+            "One two three.|_x y z.", "Wait...|...what?", "a b c?|d e|f g h.", "x.|", "\"Quote.\"|Next one here.",
+            "Is it 3.5?|Yes it is.", "e.g. this|and that.", "Hi!|(see below) ok go now.", "Stop.|'tis the season now.",
+        )
+    ]  # fmt: skip
+    lists += [EDGE_CASES[1:], EDGE_CASES[3:5]]
+    for parts in lists:
+        for start in range(len(parts)):
+            chunk = parts[start : start + 5]
+            assert joined_grade(chunk) == reading_grade(" ".join(chunk)), chunk

@@ -82,3 +82,22 @@ def test_the_writers_own_service_at_a_price_is_a_pitch_not_an_insight() -> None:
     body = "Hi Sam,\n\nWe can submit your site to over 400 search engines for only $29.95 per month. Call us today!"
     pitch = critique(Draft(body=body), llm="off").analysis.sentences[1]
     assert "value" not in pitch.roles and "insight" not in pitch.functions
+
+
+def test_a_remembered_sentence_is_judged_as_a_new_one() -> None:
+    """Sentence facts are remembered per sentence and context: the analysis is the same from a cold memo or a warm one."""
+    from test_corpus import CORPUS
+
+    from critic.analysis.facts import _FACTS
+    from critic.ingest.files import corpus_draft
+
+    drafts = [normalise(corpus_draft(path)) for path in CORPUS[:20]]
+    # The same sentence as an opening line, after a greeting that names the reader, and in German.
+    drafts += [normalise(Draft(body=b)) for b in ("Sam, thanks!", "Hi Sam,\n\nSam, thanks!", "Hallo Sam, danke!")]
+    runs = []
+    for _ in range(2):
+        _FACTS.clear()
+        cold = [analyse(doc, names) for doc in drafts for names in ((), ("Sam",))]
+        warm = [analyse(doc, names) for doc in drafts for names in ((), ("Sam",))]
+        runs.append((cold, warm))
+    assert runs[0][0] == runs[0][1] == runs[1][0]

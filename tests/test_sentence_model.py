@@ -69,3 +69,54 @@ def test_inference_sums_the_same_weights_training_fits() -> None:
     got = model.probabilities(texts)
     assert np.allclose(got, 1 / (1 + np.exp(-np.array(expected))), atol=1e-5)
     assert np.array_equal(model.probabilities(texts), got), "a cached sentence must give the same answer"
+
+
+def test_shape_needles_never_skip_a_match() -> None:
+    """A shape pattern is searched only where its needles occur (or a digit, for times and money): never a miss."""
+    from critic.analysis import functions as f
+    from critic.analysis.needles import required
+
+    for pattern, needles in ((f._WEEKDAY, f._WEEKDAY_NEEDLES), (f._URL, f._URL_NEEDLES)):
+        assert all(any(n in need for n in needles) for need in required(pattern.pattern) or ())
+    texts = [r["text"] for r in load_bank()]
+    texts += [
+        "15 MINUTES?", "Half an HOUR", "30mins", "2 hrs", "zwei Stunden", "une heure", "una hora", "ThURSDAY",
+        "MAÑANA", "Miércoles", "HTTPS://X.IO", "WWW.X.IO", "Calendly", "x.COM", "30 mınutes", "ſunday", "$5", "9AM",
+    ]  # fmt: skip
+    for text in texts:
+        low = text.lower()
+        folded = any(ch in low for ch in f._FOLDED)
+        for pattern, needles in (
+            (f._DURATION, f._DURATION_NEEDLES),
+            (f._WEEKDAY, f._WEEKDAY_NEEDLES),
+            (f._URL, f._URL_NEEDLES),
+        ):
+            assert not pattern.search(text) or folded or any(n in low for n in needles), (pattern.pattern, text)
+        for pattern in (f._TIME, f._MONEY):
+            assert not pattern.search(text) or f._DIGIT.search(text), (pattern.pattern, text)
+
+
+def test_functions_are_the_labels_remembered() -> None:
+    model = sentence_model()
+    texts = ["Hi Priya,", "Are you free for a 30-minute call on Tuesday at 10am?", "Hi Priya,", "Kind regards, Tom"]
+    expected = [tuple(labels) for labels in model.label(texts)]
+    assert model.functions(texts) == expected
+    assert model.functions(texts[1:2]) == expected[1:2] and model.functions(texts) == expected
+
+
+def test_threads_sharing_the_model_score_as_one_does() -> None:
+    """The word table grows while other threads read it: every thread still gets the serial answer."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    import numpy as np
+
+    from critic.analysis.functions import MODEL_PATH, SentenceModel
+
+    texts = [r["text"] for r in load_bank()][:3000]
+    expected = sentence_model().probabilities(texts)
+    fresh: SentenceModel = sentence_model.__wrapped__(str(MODEL_PATH))  # a new model: empty word table
+    chunks = [list(range(i, len(texts), 300)) for i in range(300)]  # many small calls, interleaved
+    with ThreadPoolExecutor(8) as pool:
+        results = list(pool.map(lambda idx: (idx, fresh.probabilities([texts[i] for i in idx])), chunks))
+    for idx, got in results:
+        assert np.array_equal(got, expected[idx])

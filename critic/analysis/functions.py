@@ -11,11 +11,15 @@ from __future__ import annotations
 import contextlib
 import functools
 import re
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
+
+from critic.analysis import casefold
 
 MODEL_PATH = Path(__file__).with_name("data") / "functions.npz"
 FUNCTIONS: tuple[str, ...] = (
@@ -31,6 +35,7 @@ CHAR_SIZES = (3, 4, 5)
 CONFIDENT = 0.9
 # Bound on each per-process cache of summed weights (per word, per sentence): a few MB at most.
 CACHE_ENTRIES = 20000
+PAD = 0  # the word table's row of -0.0
 
 _TOKEN = re.compile(
     r"https?://\S+|www\.\S+|[\w.+-]+@[\w-]+\.[\w.]+|[$€£¥]\s?\d[\d,.]*[kKmM]?|\d[\d,.:]*\w*|[^\W\d_]+(?:['’][^\W\d_]+)?|[?!]"
@@ -50,11 +55,35 @@ _WEEKDAY = re.compile(
 )
 _MONEY = re.compile(r"[$€£¥]\s?\d|\b\d[\d,.]*\s?(?:usd|eur|gbp|dollars?|euros?|k)\b", re.I)
 _URL = re.compile(r"https?://|www\.|\.com\b|calendly|hubspot\.com/meetings", re.I)
+# Literal text (lowercase) that every match of a pattern holds: a sentence holding none is not searched. Every unit
+# of _DURATION starts with one of its needles ("half an hour" holds "hour"); _WEEKDAY's and _URL's are what
+# needles.required reads from them (a test holds them equal). _TIME and _MONEY need a digit.
+_DURATION_NEEDLES = ("min", "hour", "hr", "stunde", "hora", "heure")
+_WEEKDAY_NEEDLES = (
+    "mon", "tue", "wed", "thu", "fri", "sat", "sun", "tomorrow", "next week", "this week", "montag", "dienstag",
+    "mittwoch", "donnerstag", "freitag", "lunes", "martes", "miércoles", "jueves", "viernes", "lundi", "mardi",
+    "mercredi", "jeudi", "vendredi", "morgen", "mañana", "demain",
+)  # fmt: skip
+_URL_NEEDLES = ("http", "www.", ".com", "calendly")
+# Under re.IGNORECASE "i" also matches "ı" and "s" matches "ſ", which lowercase to themselves: a text holding
+# either is always searched, so the needles (read from lowercased text) never skip a match.
+_FOLDED = ("ı", "ſ")
 _FIRST_PERSON = frozenset("i me my mine we us our ours i'm i've i'd i'll we're we've we'd we'll".split())
 _SECOND_PERSON = frozenset(
     "you your yours you're you've you'd you'll yourself sie ihr ihnen dich dir du usted tu tú vous votre vos te".split()
 )
 _MODALS = frozenset("could would can will may might should shall".split())
+
+
+_ASCII_UPPER = bytes(range(ord("A"), ord("Z") + 1))  # the only ASCII characters str.isupper holds true
+
+
+def _uppercase(text: str) -> int:
+    """How many characters of `text` are upper case (counted in C for ASCII text)."""
+    if text.isascii():
+        raw = text.encode("ascii")
+        return len(raw) - len(raw.translate(None, _ASCII_UPPER))
+    return sum(map(str.isupper, text))
 
 
 def _shape(text: str, tokens: list[str]) -> list[str]:
@@ -74,21 +103,24 @@ def _shape(text: str, tokens: list[str]) -> list[str]:
         out.append(f"last:{tokens[-1]}")
     # No feature of letter case: what a sentence does is the same in capitals (shouting is clarity.shouting's),
     # so fixing the case changes nothing else.
-    first = sum(t in _FIRST_PERSON for t in tokens)
-    second = sum(t in _SECOND_PERSON for t in tokens)
+    first = sum(map(_FIRST_PERSON.__contains__, tokens))
+    second = sum(map(_SECOND_PERSON.__contains__, tokens))
     out.append(f"person:{min(first, 3)}_{min(second, 3)}")
     if any(t in _MODALS for t in tokens[:3]):
         out.append("shape:modal_start")
-    for name, pattern in (
-        ("time", _TIME),
-        ("duration", _DURATION),
-        ("weekday", _WEEKDAY),
-        ("money", _MONEY),
-        ("url", _URL),
+    digit = _DIGIT.search(text) is not None
+    low = text.lower()
+    folded = any(ch in low for ch in _FOLDED)
+    for name, pattern, possible in (
+        ("time", _TIME, digit),
+        ("duration", _DURATION, folded or any(n in low for n in _DURATION_NEEDLES)),
+        ("weekday", _WEEKDAY, folded or any(n in low for n in _WEEKDAY_NEEDLES)),
+        ("money", _MONEY, digit),
+        ("url", _URL, folded or any(n in low for n in _URL_NEEDLES)),
     ):
-        if pattern.search(text):
+        if possible and casefold.found(pattern, text):
             out.append(f"has:{name}")
-    if _DIGIT.search(text):
+    if digit:
         out.append("has:number")
     return out
 
@@ -100,7 +132,6 @@ def _word_features(token: str) -> tuple[str, ...]:
     return (f"w:{token}", *grams)
 
 
-@functools.lru_cache(maxsize=65536)
 def _normal(token: str) -> str:
     low = token.lower().replace("’", "'")
     if low.startswith(("http", "www.")):
@@ -112,8 +143,15 @@ def _normal(token: str) -> str:
     return _DIGIT.sub("0", low)
 
 
+# token -> its normal form: a plain dict (cleared when full) answers faster than an LRU cache, which reorders on hits.
+_NORMALS: dict[str, str] = {}
+
+
 def _tokens(text: str) -> list[str]:
-    return [_normal(t) for t in _TOKEN.findall(text)]
+    normals = _NORMALS
+    if len(normals) >= CACHE_ENTRIES:
+        normals.clear()
+    return [n if (n := normals.get(t)) is not None else normals.setdefault(t, _normal(t)) for t in _TOKEN.findall(text)]
 
 
 def _sentence_features(text: str, tokens: list[str]) -> list[str]:
@@ -131,6 +169,36 @@ def featurize(text: str) -> tuple[str, ...]:
     return tuple(feats)
 
 
+class _WordRows:
+    """Each known word's summed weights as one row of a growing array, so a sentence's words are summed in one gather.
+
+    Rows are only added, under a lock, each written before its word's id is published and the array grown before
+    that, so a reader that has every id it needs finds their rows in whatever array it reads next. A full table is
+    replaced by a new one (by SentenceModel), which a call that began on the old one never sees.
+    """
+
+    def __init__(self, width: int, capacity: int = 1024) -> None:
+        self.rows = np.empty((capacity, width), np.float32)
+        self.rows[PAD] = -0.0  # no word's: pads a short sentence's row of ids (x + -0.0 is x, exactly)
+        self.ids: dict[str, int] = {}
+        self._lock = threading.Lock()
+
+    def add(self, token: str, vector: np.ndarray) -> int:
+        """The row of `token`, added with `vector` when new."""
+        with self._lock:
+            at = self.ids.get(token)
+            if at is not None:
+                return at
+            at = len(self.ids) + 1
+            if at == len(self.rows):
+                grown = np.empty((2 * at, self.rows.shape[1]), np.float32)
+                grown[:at] = self.rows
+                self.rows = grown
+            self.rows[at] = vector
+            self.ids[token] = at
+            return at
+
+
 @dataclass(frozen=True)
 class SentenceModel:
     """Weights of one linear scorer per function, and the probability above which each function is assigned."""
@@ -140,40 +208,88 @@ class SentenceModel:
     bias: np.ndarray  # (functions,)
     thresholds: np.ndarray  # (functions,)
     labels: tuple[str, ...]
-    _words: dict[str, np.ndarray] = field(default_factory=dict, repr=False, compare=False)
+    # The weights with one more row, of -0.0, last: gathered in place of a missing feature, it adds nothing.
+    padded: np.ndarray | None = field(default=None, repr=False, compare=False)
+    # The word rows in use: a one-item list, so a full table can be swapped for a new one (see _WordRows).
+    _words: list[_WordRows] = field(default_factory=list, repr=False, compare=False)
     _sentences: dict[str, np.ndarray] = field(default_factory=dict, repr=False, compare=False)
+    _named: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False, compare=False)
+    # The probability past which each function is assigned: its own threshold, and never under CONFIDENT.
+    bar: np.ndarray = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "bar", np.maximum(self.thresholds, CONFIDENT))  # frozen: set once, here
 
     def probabilities(self, texts: Sequence[str]) -> np.ndarray:
         """(sentences, functions) probabilities that each sentence does each function."""
         if not texts:
             return np.zeros((0, len(self.labels)), np.float32)
-        logits = np.stack([self._logits(text) for text in texts])
-        return 1.0 / (1.0 + np.exp(-np.clip(logits, -30, 30)))
-
-    def _logits(self, text: str) -> np.ndarray:
         # A writer re-checks a draft as they type: most sentences come back unchanged.
-        cached = self._sentences.get(text)
-        if cached is None:
-            tokens = _tokens(text)
-            parts = [self._word_weights(t) for t in tokens]
-            rows = [i for f in _sentence_features(text, tokens) if (i := self.index.get(f)) is not None]
-            if rows:
-                parts.append(self.weights[np.asarray(rows, np.intp)].sum(axis=0))
-            cached = (np.sum(parts, axis=0) if parts else np.zeros_like(self.bias)) + self.bias
-            self._remember(self._sentences, text, cached)
-        return cached
+        known = [self._sentences.get(text) for text in texts]
+        fresh = list(dict.fromkeys(text for text, logits in zip(texts, known, strict=True) if logits is None))
+        if fresh:
+            scored = dict(zip(fresh, self._logits(fresh), strict=True))
+            for text, logits in scored.items():
+                self._remember(self._sentences, text, logits)
+            known = [logits if logits is not None else scored[text] for text, logits in zip(texts, known, strict=True)]
+        return 1.0 / (1.0 + np.exp(-np.clip(np.stack(known), -30, 30)))
+
+    def _logits(self, texts: list[str]) -> np.ndarray:
+        """(texts, functions) logits, all texts scored together.
+
+        Each text's words' weights are summed (one row per word, from the word table), then its pair and shape
+        features' weights, then the two and the bias: the same float32 sums, added row after row, as the weights of
+        every feature added one by one. Short texts are padded with rows of -0.0, which change no sum.
+        """
+        if not self._words or len(self._words[0].ids) >= CACHE_ENTRIES:
+            self._words[:] = [_WordRows(len(self.bias))]
+        table = self._words[0]
+        tokens = [_tokens(text) for text in texts]
+        words = np.full((len(texts), max(map(len, tokens))), PAD, np.intp)
+        ids = table.ids
+        for at, toks in enumerate(tokens):
+            found = [ids.get(t) for t in toks]
+            if None in found:
+                found = [
+                    i if i is not None else table.add(t, self._word_weights(t))
+                    for t, i in zip(toks, found, strict=True)
+                ]
+            words[at, : len(found)] = found
+        index = self.index
+        rows = [
+            [i for f in _sentence_features(text, toks) if (i := index.get(f)) is not None]
+            for text, toks in zip(texts, tokens, strict=True)
+        ]
+        padded = self.padded if self.padded is not None else _padded(self.weights)
+        pairs = np.full((len(texts), max(map(len, rows))), len(padded) - 1, np.intp)
+        for at, found in enumerate(rows):
+            pairs[at, : len(found)] = found
+        # The table is read after every id is known: the rows they name are in it.
+        return (table.rows[words].sum(axis=1) + padded[pairs].sum(axis=1)) + self.bias
 
     def _word_weights(self, token: str) -> np.ndarray:
-        """The summed weights of one word's features (the word and its character n-grams), computed once per word."""
-        cached = self._words.get(token)
-        if cached is None:
-            rows = [i for f in _word_features(token) if (i := self.index.get(f)) is not None]
-            cached = self.weights[np.asarray(rows, np.intp)].sum(axis=0) if rows else np.zeros_like(self.bias)
-            self._remember(self._words, token, cached)
-        return cached
+        """The summed weights of one word's features (the word and its character n-grams)."""
+        rows = [i for f in _word_features(token) if (i := self.index.get(f)) is not None]
+        return self.weights[np.asarray(rows, np.intp)].sum(axis=0) if rows else np.zeros_like(self.bias)
+
+    def functions(self, texts: Sequence[str]) -> list[tuple[str, ...]]:
+        """For each sentence, the functions `label` gives it, most likely first (remembered per sentence)."""
+        out = [self._named.get(text) for text in texts]
+        missing = list(dict.fromkeys(text for text, found in zip(texts, out, strict=True) if found is None))
+        if not missing:
+            return out  # type: ignore[return-value]
+        # Each sentence's probabilities are its own (element-wise from its own logits), whatever it is labelled with.
+        other = (self.labels.index("other"),)
+        fresh = {
+            text: tuple(self.labels[i] for i in (order if len(order) else other))
+            for text, order in zip(missing, self._ranked(self.probabilities(missing)), strict=True)
+        }
+        for text, names in fresh.items():
+            self._remember(self._named, text, names)
+        return [found if found is not None else fresh[text] for text, found in zip(texts, out, strict=True)]
 
     @staticmethod
-    def _remember(cache: dict[str, np.ndarray], key: str, value: np.ndarray) -> None:
+    def _remember(cache: dict[str, Any], key: str, value: Any) -> None:
         if len(cache) >= CACHE_ENTRIES:
             # Oldest first (dicts keep insertion order); another thread may be evicting at the same moment.
             with contextlib.suppress(StopIteration, RuntimeError):
@@ -183,17 +299,35 @@ class SentenceModel:
     def label(self, texts: Sequence[str]) -> list[dict[str, float]]:
         """For each sentence, the functions it is judged to do, with their probabilities (most likely first)."""
         probs = self.probabilities(texts)
-        chosen = probs >= np.maximum(self.thresholds, CONFIDENT)
         other = self.labels.index("other")
         out = []
-        for row, picks in zip(probs, chosen, strict=True):
-            hits = np.flatnonzero(picks)
-            if not len(hits):
+        for row, order in zip(probs, self._ranked(probs), strict=True):
+            if not len(order):
                 out.append({"other": round(float(row[other]), 3)})
                 continue
-            order = hits[np.argsort(-row[hits])]
             out.append({self.labels[i]: round(float(row[i]), 3) for i in order})
         return out
+
+    def _ranked(self, probs: np.ndarray) -> list[list[int]]:
+        """For each row, the functions assigned (those past their threshold), most likely first."""
+        rows, cols = np.nonzero(probs >= self.bar)
+        hits: list[list[int]] = [[] for _ in range(len(probs))]
+        for r, c in zip(rows.tolist(), cols.tolist(), strict=True):
+            hits[r].append(c)  # in column order, as np.flatnonzero gives them
+        for r, picked in enumerate(hits):
+            if len(picked) > 1:
+                # np.argsort's order among equal probabilities is its own: it alone orders two or more.
+                order = np.asarray(picked, np.intp)
+                hits[r] = order[np.argsort(-probs[r][order])].tolist()
+        return hits
+
+
+def _padded(weights: np.ndarray) -> np.ndarray:
+    """The weights with a last row of -0.0."""
+    out = np.empty((weights.shape[0] + 1, weights.shape[1]), np.float32)
+    out[:-1] = weights
+    out[-1] = -0.0
+    return out
 
 
 @functools.cache
@@ -203,9 +337,11 @@ def sentence_model(path: str | None = None) -> SentenceModel:
         # The vocabulary is one UTF-8 blob of newline-separated features: far faster to load than a string array.
         vocab = data["vocab"].tobytes().decode("utf-8").split("\n")
         labels = tuple(data["labels"].tobytes().decode("utf-8").split("\n"))
+        padded = _padded(data["weights"].astype(np.float32, copy=False))
         return SentenceModel(
             index={f: i for i, f in enumerate(vocab)},
-            weights=data["weights"].astype(np.float32),
+            weights=padded[:-1],
+            padded=padded,
             bias=data["bias"].astype(np.float32),
             thresholds=data["thresholds"].astype(np.float32),
             labels=labels,

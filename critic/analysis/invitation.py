@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 
-from critic.analysis.lexicon import role_patterns
+from critic.analysis.lexicon import lexicon, role_patterns
 from critic.model import Document, Sentence
 
 _MEETING_KINDS = frozenset({"meeting", "meeting_slot"})
@@ -23,8 +23,8 @@ def reader_invited(doc: Document, sentences: Sequence[Sentence] = ()) -> bool:
         return False  # "please don't book a call" names a call too
     if role_patterns("reader_invitations").search(quoted):
         return True
-    in_draft = role_patterns("reader_invitations_in_draft")
-    return any(in_draft.search(s.text) for s in sentences)
+    in_draft = lexicon().invited_in_draft
+    return any(in_draft.search(s.text, s.needles) for s in sentences)
 
 
 def answer_invitation(doc: Document, sentences: list[Sentence]) -> list[Sentence]:

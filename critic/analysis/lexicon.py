@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from critic.analysis import cache, needles
-from critic.analysis.matcher import FLAGS, Matcher, save_known, use_known
+from critic.analysis.matcher import FLAGS, Alternatives, Matcher, save_known, use_known
 
 PLEASANTRY_RULES = ("rapport.pleasantry", "rapport.small_talk")
 FLATTERY_RULE = "rapport.empty_flattery"
@@ -116,6 +116,10 @@ class Lexicon:
     specific_connection: Matcher
     conditional_meeting: Matcher = Matcher()
     generic_addressees: frozenset[str] = frozenset()
+    # roles.yaml lists asked of single sentences, answering exactly as role_patterns(concept) does.
+    machine_talk: Alternatives = Alternatives(())
+    invited_in_draft: Alternatives = Alternatives(())  # reader_invitations_in_draft
+    warm_intro: Alternatives = Alternatives(())
 
 
 def _weighted(table: dict[int, list[str]]) -> tuple[tuple[int, Matcher], ...]:
@@ -152,6 +156,9 @@ def lexicon() -> Lexicon:
         specific_connection=Matcher(data["specific_connection"]),
         conditional_meeting=Matcher(data.get("conditional_meeting") or []),
         generic_addressees=frozenset(str(w).lower() for w in data.get("generic_addressees") or ()),
+        machine_talk=Alternatives(data["machine_talk"]),
+        invited_in_draft=Alternatives(data["reader_invitations_in_draft"]),
+        warm_intro=Alternatives(data["warm_intro"]),
     )
     patterns_loaded()
     return lex

@@ -8,6 +8,7 @@ import re
 from bisect import bisect_left
 
 from critic.analysis import cache
+from critic.analysis.casefold import lowered, replaced
 from critic.analysis.needles import required
 
 FLAGS = re.IGNORECASE
@@ -54,6 +55,7 @@ def flexible_spaces(source: str) -> str:
     return "".join(out)
 
 
+LIVE_MEMO_SIZE = 4096
 _ALL_NEEDLES: set[str] = set()
 _IRREGULAR_SPACE = re.compile(r"[^\S ]|  ")
 # Not a needle of any pattern: a marker in a text's needle set that its spaces are irregular (see prepare_both),
@@ -76,6 +78,7 @@ def compile_all() -> None:
     """Compile every pattern prepared so far (a long-lived process does it once at start; see pipeline.warm_up)."""
     for source in _Known.prepared:
         compiled(source)
+        lowered(source)
 
 
 @functools.cache
@@ -185,6 +188,25 @@ def present_needles(low: str) -> frozenset[str]:
     return frozenset(found)
 
 
+_CANONICAL: dict[frozenset[str], frozenset[str]] = {}
+_CLOSURES: list[tuple[dict[str, frozenset[str]], dict[tuple[str, ...], frozenset[str]]]] = []
+
+
+def canonical(found: frozenset[str]) -> frozenset[str]:
+    """One shared object for each set of needles: the memos keyed by a sentence's needles then match by identity,
+    without comparing the sets element by element."""
+    if len(_CANONICAL) >= LIVE_MEMO_SIZE:
+        _CANONICAL.clear()
+    return _CANONICAL.setdefault(found, found)
+
+
+def _closures(contains: dict[str, frozenset[str]]) -> dict[tuple[str, ...], frozenset[str]]:
+    """The memo of closures made with this table of contained needles (a new scanner starts a new one)."""
+    if not _CLOSURES or _CLOSURES[0][0] is not contains:
+        _CLOSURES[:] = [(contains, {})]
+    return _CLOSURES[0][1]
+
+
 class NeedleIndex:
     """Where each needle occurs in a text, from one scan, so any sentence's needles are a lookup, not a rescan.
 
@@ -202,11 +224,19 @@ class NeedleIndex:
         self._irregular = _IRREGULAR_SPACE.search(text) is not None
 
     def _close(self, hits: list[str]) -> frozenset[str]:
-        found: set[str] = set()
-        for hit in hits:
-            if hit not in found:
-                found |= self._contains.get(hit, {hit})
-        return frozenset(found)
+        # Sentences share few distinct lists of hits, so each list's closure is worked out once per scanner.
+        memo = _closures(self._contains)
+        key = tuple(hits)
+        closed = memo.get(key)
+        if closed is None:
+            found: set[str] = set()
+            for hit in hits:
+                if hit not in found:
+                    found |= self._contains.get(hit, {hit})
+            if len(memo) >= LIVE_MEMO_SIZE:
+                memo.clear()
+            closed = memo[key] = canonical(frozenset(found))
+        return closed
 
     def all(self) -> frozenset[str]:
         """Every needle in the text."""
@@ -216,7 +246,7 @@ class NeedleIndex:
     def between(self, start: int, end: int) -> frozenset[str]:
         """The needles wholly inside text[start:end]."""
         if not self.aligned:
-            return present_needles(self.text[start:end].lower())
+            return canonical(present_needles(self.text[start:end].lower()))
         lo, hi = bisect_left(self._starts, start), bisect_left(self._starts, end)
         inside: list[str] = []
         cut = -1
@@ -228,13 +258,12 @@ class NeedleIndex:
         found = self._close(inside)
         if cut >= 0:
             # The longest needle there runs past `end`, but a shorter one may still fit ("would you" of "would you ").
-            found |= present_needles(self.text[cut:end].lower())
+            found = canonical(found | present_needles(self.text[cut:end].lower()))
         if self._irregular and _IRREGULAR_SPACE.search(self.text, start, end):
-            found |= {WRAPPED}
+            found = canonical(found | {WRAPPED})
         return found
 
 
-LIVE_MEMO_SIZE = 4096
 Item = tuple[frozenset[str] | None, re.Pattern[str]]
 
 
@@ -251,6 +280,8 @@ def gate(needle_sets: list[frozenset[str] | None]) -> frozenset[str] | None:
 
 
 Prepared = tuple[frozenset[str] | None, str]  # (needles, source): compiled on first use
+# The live patterns for a set of needles: (source, its case-sensitive form for lowercased ASCII text or None).
+Live = tuple[tuple[str, re.Pattern[str] | None], ...]
 
 
 def prepare_both(source: str) -> tuple[Prepared, Prepared]:
@@ -272,7 +303,7 @@ class Matcher:
     patterns is worked out once and remembered.
     """
 
-    __slots__ = ("_plain", "_wrapped", "gate", "_memo")
+    __slots__ = ("_plain", "_wrapped", "gate", "_memo", "_held")
 
     def __init__(self, sources: list[str] | tuple[str, ...] = ()) -> None:
         pairs = [prepare_both(src) for src in sources]
@@ -280,7 +311,8 @@ class Matcher:
         self._wrapped: tuple[Prepared, ...] = tuple(flexible for _, flexible in pairs)
         # Every pattern needs a needle: a text holding none of them is answered with one set test.
         self.gate = gate([need for need, _ in (*self._plain, *self._wrapped)])
-        self._memo: dict[frozenset[str], tuple[re.Pattern[str], ...]] = {}
+        self._memo: dict[frozenset[str], Live] = {}
+        self._held: dict[tuple[str, frozenset[str] | None], bool] = {}
 
     @property
     def items(self) -> tuple[Item, ...]:
@@ -299,7 +331,7 @@ class Matcher:
         """False only when no pattern can match a text holding just the needles `present`."""
         return bool(self._plain) and (self.gate is None or not self.gate.isdisjoint(present))
 
-    def _live(self, present: frozenset[str] | None, text: str) -> tuple[re.Pattern[str], ...]:
+    def _live(self, present: frozenset[str] | None, text: str) -> Live:
         if present is None:
             present = present_needles(text.lower())
         live = self._memo.get(present)
@@ -308,24 +340,86 @@ class Matcher:
                 self._memo.clear()
             items = self._wrapped if WRAPPED in present else self._plain
             live = self._memo[present] = tuple(
-                compiled(src) for need, src in items if need is None or not need.isdisjoint(present)
+                (src, lowered(src)) for need, src in items if need is None or not need.isdisjoint(present)
             )
         return live
 
     def search(self, text: str, present: frozenset[str] | None = None) -> re.Match[str] | None:
         """The first match of the first pattern that matches (`present`: the needles in `text`, if known)."""
-        for regex in self._live(present, text):
-            m = regex.search(text)
+        for src, _ in self._live(present, text):
+            m = compiled(src).search(text)
             if m:
                 return m
         return None
 
+    def found(self, text: str, present: frozenset[str] | None = None) -> bool:
+        """Whether `search` finds a match (faster: ASCII text is searched lowercased, see casefold)."""
+        live = self._live(present, text)
+        if text.isascii():
+            low = text.lower()
+            return any((fast or compiled(src)).search(low if fast else text) is not None for src, fast in live)
+        return any(compiled(src).search(text) is not None for src, _ in live)
+
+    def holds(self, text: str, present: frozenset[str] | None = None) -> bool:
+        """Whether `search` finds a match, remembered per text (several rules ask it of the same sentence)."""
+        key = (text, present)
+        held = self._held.get(key)
+        if held is None:
+            if len(self._held) >= LIVE_MEMO_SIZE:
+                self._held.clear()
+            held = self._held[key] = self.found(text, present)
+        return held
+
     def count(self, text: str, present: frozenset[str] | None = None) -> int:
         """How many matches all the patterns have in `text`."""
-        return sum([len(regex.findall(text)) for regex in self._live(present, text)])
+        live = self._live(present, text)
+        if text.isascii():
+            low = text.lower()
+            return sum([len((fast or compiled(src)).findall(low if fast else text)) for src, fast in live])
+        return sum([len(compiled(src).findall(text)) for src, _ in live])
 
     def sub(self, repl: str, text: str, present: frozenset[str] | None = None) -> str:
         """`text` with every match of every pattern replaced."""
-        for regex in self._live(present, text):
-            text = regex.sub(repl, text)
+        for src, fast in self._live(present, text):
+            if fast is not None and "\\" not in repl and text.isascii() and repl.isascii():
+                text = replaced(fast, repl, text)
+            else:
+                text = compiled(src).sub(repl, text)
         return text
+
+
+# Under re.IGNORECASE "i" also matches "ı" and "s" matches "ſ", which lowercase to themselves, so a needle read from
+# lowercased text can miss them: text holding either is searched whole.
+_FOLDED = ("ı", "ſ")
+
+
+class Alternatives:
+    """A list of patterns that answers exactly as their alternation `(?:p1)|(?:p2)|...` (ignoring case) does, yet
+    searches only the patterns whose needles the text holds.
+
+    Unlike Matcher, spaces are not loosened and the needles are not trusted on text holding "ı" or "ſ". Create it
+    before any text whose needles it is given is scanned: a needle registered later is not among them.
+    """
+
+    __slots__ = ("_items", "_joined", "_memo")
+
+    def __init__(self, sources: list[str] | tuple[str, ...]) -> None:
+        self._items = tuple((needles(src), src) for src in sources)  # each compiled here once, so a bad one fails
+        self._joined = "|".join(f"(?:{src})" for src in sources)
+        self._memo: dict[frozenset[str], Live] = {}
+
+    def search(self, text: str, present: frozenset[str] | None = None) -> bool:
+        """Whether any pattern matches `text` (`present`: the needles in `text`, if known)."""
+        if present is None or any(ch in text for ch in _FOLDED):
+            return compiled(self._joined).search(text) is not None
+        live = self._memo.get(present)
+        if live is None:
+            if len(self._memo) >= LIVE_MEMO_SIZE:
+                self._memo.clear()
+            live = self._memo[present] = tuple(
+                (src, lowered(src)) for need, src in self._items if need is None or not need.isdisjoint(present)
+            )
+        if text.isascii():
+            low = text.lower()
+            return any((fast or compiled(src)).search(low if fast else text) is not None for src, fast in live)
+        return any(compiled(src).search(text) is not None for src, _ in live)

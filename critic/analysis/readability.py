@@ -18,10 +18,12 @@ import functools
 import importlib.util
 import re
 import zlib
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from critic.analysis import cache
+from critic.analysis.memo import Memo
 
 LANG = "en_US"
 # textstat's RE_NONCONTRACTION_APOSTROPHE: an apostrophe that does not start a contraction's ending.
@@ -170,14 +172,18 @@ class _Hyphenator:
     def __init__(self, patterns: dict[str, tuple[int, tuple[int, ...]]]) -> None:
         self.patterns = patterns
         self.maxlen = max(len(key) for key in patterns)
+        self.alphabet = frozenset("".join(patterns))
 
     def points(self, word: str) -> int:
         """len(pyphen.Pyphen(lang="en_US").positions(word))."""
         pointed = f".{word.lower()}."
         references = [0] * (len(pointed) + 1)
         get = self.patterns.get
+        known = self.alphabet
         for i in range(len(pointed) - 1):
             for j in range(i + 1, min(i + self.maxlen, len(pointed)) + 1):
+                if pointed[j - 1] not in known:
+                    break  # no pattern holds this character (a digit, say), so none holds a longer piece from i
                 found = get(pointed[i:j])
                 if found:
                     offset, values = found
@@ -249,6 +255,69 @@ def reading_grade(text: str) -> float:
         return 0.0
     per_sentence = len(words) / _sentences(text)
     per_word = sum(_syllables(w.lower()) for w in words) / len(words)
+    if per_sentence == 0 or per_word == 0:
+        return 0.0
+    return 0.39 * per_sentence + 11.8 * per_word - 15.59
+
+
+class _Counts(NamedTuple):
+    """What one sentence adds to any text it is joined into."""
+
+    letters: bool  # holds a letter
+    words: int
+    syllables: int
+    runs: int  # textstat's sentence runs, and how many of them are too short to count
+    short: int
+    closed: bool  # ends in . ! or ?, so no run goes on past it into the next sentence
+
+
+_COUNTS: Memo[str, _Counts] = Memo(20000)
+
+
+def _counts(text: str) -> _Counts:
+    found = _COUNTS.get(text)
+    if found is None:
+        words = _words(text)
+        runs = _SENTENCE.findall(text)
+        known = _WORDS.get
+        syllables = 0
+        for word in words:
+            low = word.lower()
+            count = known(low)  # the common case: a word of a bucket already split
+            syllables += _syllables(low) if count is None else count
+        found = _Counts(
+            any(ch.isalpha() for ch in text),
+            len(words),
+            syllables,
+            len(runs),
+            # A sentence is most often one run: its words are then the ones already read.
+            sum(1 for run in runs if len(words if run == text else _words(run)) < _MIN_SENTENCE_WORDS),
+            text[-1:] in ("!", ".", "?"),
+        )
+        _COUNTS.put(text, found)
+    return found
+
+
+def joined_grade(parts: Sequence[str]) -> float:
+    """reading_grade(" ".join(parts)), the same value, from each part's remembered counts.
+
+    Joined by spaces, the parts' words are the words of each part in turn (an apostrophe at a part's end is dropped
+    alone or joined). So are their sentence runs when every part but the last ends in . ! or ?: a run stops there, no
+    run starts at the space after it, and the next part starts a run just as it does alone. Otherwise the joined text
+    is counted.
+    """
+    counts = [_counts(part) for part in parts]
+    if not any(c.letters for c in counts):
+        return 0.0
+    words = sum(c.words for c in counts)
+    if not words:
+        return 0.0
+    if all(c.closed for c in counts[:-1]):
+        sentences = max(1, sum(c.runs for c in counts) - sum(c.short for c in counts))
+    else:
+        sentences = _sentences(" ".join(parts))
+    per_sentence = words / sentences
+    per_word = sum(c.syllables for c in counts) / words
     if per_sentence == 0 or per_word == 0:
         return 0.0
     return 0.39 * per_sentence + 11.8 * per_word - 15.59

@@ -20,6 +20,8 @@ MERGE_TAG = re.compile(
 
 
 def _placeholders(text: str, fieldname: str) -> list[Span]:
+    if not any(ch in text for ch in "{[%<"):
+        return []  # every merge tag opens with one of these
     return [Span(fieldname, m.start(), m.end(), "placeholder") for m in MERGE_TAG.finditer(text)]
 
 

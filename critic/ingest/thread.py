@@ -44,7 +44,8 @@ def find_excluded(body: str, skip: list[tuple[int, int]] | None = None) -> list[
             found.append((m.start(), end, "quote"))
             end = m.start()
             break
-    for m in _QUOTED_LINES.finditer(body, 0, end):
+    # Quoted lines, a "-- " line and "Sent from my" each need their own text: most drafts hold none of it.
+    for m in _QUOTED_LINES.finditer(body, 0, end) if body.find(">", 0, end) >= 0 else ():
         if not _inside(m.start(), skip):
             found.append((m.start(), m.end(), "quote"))
     sig = _signature(body, end, skip)
@@ -54,8 +55,11 @@ def find_excluded(body: str, skip: list[tuple[int, int]] | None = None) -> list[
 
 
 def _signature(body: str, end: int, skip: list[tuple[int, int]]) -> tuple[int, int, str] | None:
-    for pattern in (_SIG_DASHES, _SENT_FROM):
-        m = pattern.search(body, 0, end)
+    for pattern, needed in (
+        (_SIG_DASHES, body.find("--", 0, end) >= 0),
+        (_SENT_FROM, "from my " in body[:end].lower()),
+    ):
+        m = pattern.search(body, 0, end) if needed else None
         if m and not _inside(m.start(), skip):
             return (m.start(), end, "signature")
     last = None

@@ -6,10 +6,11 @@ import functools
 import re
 from collections.abc import Callable
 
+from critic.analysis import casefold
 from critic.analysis.lexicon import lexicon, load_yaml
-from critic.analysis.matcher import trie
 from critic.analysis.sentences import WORD
 from critic.model import Finding, Sentence, Severity
+from critic.rules import jargon
 from critic.rules.context import Context
 from critic.rules.registry import Rule
 from critic.rules.thread import is_warm_intro, reader_refusal
@@ -33,6 +34,7 @@ _CAPS_RUN = re.compile(r"[A-Z](?<=\b[A-Z])[A-Z]+[A-Z'â€™-]*(?:\s+[A-Z]{2,}[A-Z'â
 _CAPS_WORD = re.compile(r"[A-Z](?<=\b[A-Z])[A-Z]{5,}\b")
 # A whole run of ! and ? at once (possessive, from its first character); runs with two or more "!" shout.
 _BANGS = re.compile(r"(?<![!?])[!?]{2,}+")
+_BANG_PAIRS = ("!!", "!?", "?!", "??")
 _MEETING_KINDS = ("meeting", "meeting_slot")
 
 
@@ -55,7 +57,13 @@ _LADDER: dict[str, dict[str, list[str]]] = load_yaml("roles.yaml")["ladder"]
 
 
 def _asks(ctx: Context, min_cost: float = 1.0) -> list[Sentence]:
-    return [s for s in ctx.analysis.sentences if "ask" in s.roles and s.ask_cost >= min_cost]
+    asks = ctx.memo.get(_ASKS)
+    if asks is None:  # listed once per critique: a dozen checks ask
+        asks = ctx.memo[_ASKS] = [s for s in ctx.analysis.sentences if "ask" in s.roles]
+    return [s for s in asks if s.ask_cost >= min_cost]
+
+
+_ASKS = "asks"  # its key in Context.memo
 
 
 def _level(base: Severity, bump: bool) -> Severity:
@@ -70,7 +78,7 @@ def meeting_request(rule: Rule, ctx: Context, sev: Severity) -> list[Finding]:
     return [
         ctx.at_sentence(rule, _earned(sev, sum(v < s.index for v in values)), s, replacements=ladder(s, "meeting"))
         for s in _asks(ctx, 2)
-        if s.ask_kind == "meeting" and not _SLOT.search(s.text)
+        if s.ask_kind == "meeting" and not casefold.found(_SLOT, s.text)
     ]
 
 
@@ -88,10 +96,14 @@ def time_slot(rule: Rule, ctx: Context, sev: Severity) -> list[Finding]:
         return []
     out = []
     for s in _asks(ctx, 2):
-        if s.ask_kind in _MEETING_KINDS and _SLOT.search(s.text):
-            # Naming both how long and when is the costliest first-touch ask there is.
-            both = bool(_DURATION.search(s.text)) and bool(_WHEN.search(s.text))
-            out.append(ctx.at_sentence(rule, _level(sev, both), s, replacements=ladder(s, "meeting_slot")))
+        if s.ask_kind in _MEETING_KINDS:
+            # _SLOT is the alternation of the two: it matches where either does.
+            duration, when = casefold.found(_DURATION, s.text), casefold.found(_WHEN, s.text)
+            if duration or when:
+                # Naming both how long and when is the costliest first-touch ask there is.
+                out.append(
+                    ctx.at_sentence(rule, _level(sev, duration and when), s, replacements=ladder(s, "meeting_slot"))
+                )
     return out
 
 
@@ -107,8 +119,17 @@ def multiple_asks(rule: Rule, ctx: Context, sev: Severity) -> list[Finding]:
 
 
 def _value_given(ctx: Context) -> tuple[int, int]:
-    sentences = ctx.analysis.sentences
-    return sum(1 for s in sentences if "value" in s.roles), sum(1 for s in sentences if "proof" in s.roles)
+    given = ctx.memo.get(_GIVEN)
+    if given is None:  # counted once per critique: several checks ask
+        sentences = ctx.analysis.sentences
+        given = ctx.memo[_GIVEN] = (
+            sum(1 for s in sentences if "value" in s.roles),
+            sum(1 for s in sentences if "proof" in s.roles),
+        )
+    return given
+
+
+_GIVEN = "value_given"  # its key in Context.memo
 
 
 def _ask_cost(asks: list[Sentence]) -> float:
@@ -255,7 +276,7 @@ def sender_centred(rule: Rule, ctx: Context, sev: Severity) -> list[Finding]:
     elif (
         _grounded_in_reader(reader)
         and not overwhelming
-        and not any(lexicon().sender_markers.search(s.text, s.needles) for s in sender)
+        and not any(lexicon().sender_markers.holds(s.text, s.needles) for s in sender)
     ):
         # Explaining who you are around the reader's own situation, with no brochure claims, is context, not a
         # self-centred pitch: worth tightening, not a warning.
@@ -274,14 +295,14 @@ _PRESSURE = frozenset({"guilt", "nagging", "urgency"})
 
 def _pitches(s: Sentence) -> bool:
     """The sentence presents the sender: a boast, a generic claim or an introduction of who they are."""
-    return bool(_PITCH_FUNCTIONS & set(s.functions)) or lexicon().sender_markers.search(s.text, s.needles) is not None
+    return bool(_PITCH_FUNCTIONS & set(s.functions)) or lexicon().sender_markers.holds(s.text, s.needles)
 
 
 def _grounded_in_reader(reader: list[Sentence]) -> bool:
     """A sentence about the reader's own situation: what they said, wrote or did, as the writer saw it."""
     lex = lexicon()
     return any(
-        lex.specific_connection.search(s.text, s.needles) or lex.reader_focus.search(s.text, s.needles) for s in reader
+        lex.specific_connection.holds(s.text, s.needles) or lex.reader_focus.holds(s.text, s.needles) for s in reader
     )
 
 
@@ -355,48 +376,30 @@ def subject_length(rule: Rule, ctx: Context, sev: Severity) -> list[Finding]:
     return []
 
 
-def _buzz_regex(rule: Rule) -> re.Pattern[str]:
-    cached = _BUZZ.get(rule.id)
-    if cached is None:
-        # A trie-shaped alternation: each position tries only the terms that share its first letters.
-        cached = re.compile(r"\b(" + trie(sorted({t.lower() for t in rule.terms})) + r")\b", re.IGNORECASE)
-        _BUZZ[rule.id] = cached
-    return cached
-
-
-_BUZZ: dict[str, re.Pattern[str]] = {}
-
-
 @check("clarity.buzzwords")
 def buzzwords(rule: Rule, ctx: Context, sev: Severity) -> list[Finding]:
-    regex = _buzz_regex(rule)
     plain = _plain_compounds()
     p = rule.params
     whole = ctx.doc.body
-    if len(regex.findall(whole)) + len(_COMPOUND.findall(whole)) < min(p["per_sentence"], p["jargon_per_sentence"]):
-        return []  # too few in the whole draft for any sentence to reach a threshold
-    counted = []
-    for s in ctx.content_sentences():
-        buzz = [m.lower() for m in regex.findall(s.text)]
-        # Stacked compounds ("cloud-native, AI-driven, full-funnel") are jargon whatever the words; everyday
-        # ones ("follow-up", "part-time") are not.
-        compounds = [m for m in _COMPOUND.findall(s.text) if m.lower() not in plain and m.lower() not in buzz]
-        counted.append((buzz, compounds, s))
+    scan = jargon.terms(rule.terms)
+    counted = [(*scan.in_sentence(plain, s.text), s) for s in ctx.content_sentences()]
     total = sum(len(b) for b, _, _ in counted)
     dense = [
         (b, c, s) for b, c, s in counted if len(b) >= p["per_sentence"] or len(b) + len(c) >= p["jargon_per_sentence"]
     ]
     if not dense and total >= p["per_draft"]:
         dense = [max(counted, key=lambda bcs: len(bcs[0]))]
+    if not dense:
+        return []
+    # Too few in the whole draft for any sentence to reach a threshold: read only when a sentence seems to.
+    if len(scan.findall(whole)) + len(jargon.compounds(whole)) < min(p["per_sentence"], p["jargon_per_sentence"]):
+        return []
     out = []
     for buzz, compounds, s in dense[:2]:
         terms = ", ".join(dict.fromkeys([*buzz, *compounds]))
         msg = f"Buzzwords and jargon ({terms}): say what you actually do in plain words."
         out.append(ctx.at_sentence(rule, sev, s, message=msg))
     return out
-
-
-_COMPOUND = re.compile(r"\b[A-Za-z]{2,}(?:-[A-Za-z]{2,})+\b")
 
 
 @functools.cache
@@ -412,6 +415,8 @@ def shouting(rule: Rule, ctx: Context, sev: Severity) -> list[Finding]:
         ranges = ctx.doc.judged if field == "body" else ((0, len(text)),)
         for lo, hi in ranges:
             for regex in (_CAPS_RUN, _CAPS_WORD, _BANGS):
+                if regex is _BANGS and not any(pair in text for pair in _BANG_PAIRS):
+                    continue  # a run of two or more needs one of these pairs
                 for m in regex.finditer(text, lo, hi):
                     if regex is _BANGS and m.group(0).count("!") < 2:
                         continue

@@ -46,6 +46,8 @@ class Context:
     analysis: Analysis
     first_touch: bool
     present: frozenset[str] = field(init=False)
+    # What a rule kind works out once per critique for all its rules (see phrases._reached).
+    memo: dict[object, Any] = field(init=False, default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         # Which pattern needles occur in the body, found once so each rule skips what cannot match.
@@ -108,5 +110,13 @@ class Context:
         return any("nagging" in s.functions or earlier.search(s.text) for s in self.analysis.sentences)
 
     def content_sentences(self) -> list[Sentence]:
-        """Sentences that carry the message: not greetings or sign-offs."""
-        return [s for s in self.analysis.sentences if s.role not in ("greeting", "sign_off")]
+        """Sentences that carry the message: not greetings or sign-offs (a new list each call)."""
+        content = self.memo.get(_CONTENT)
+        if content is None:
+            content = self.memo[_CONTENT] = [
+                s for s in self.analysis.sentences if s.role not in ("greeting", "sign_off")
+            ]
+        return list(content)
+
+
+_CONTENT = "content_sentences"  # its key in Context.memo

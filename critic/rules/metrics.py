@@ -7,28 +7,26 @@ A rule of kind `metric` names a `measure` and its `levels` (the value above whic
 
 from __future__ import annotations
 
-import dataclasses
 import re
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Callable, Iterator, Mapping
+from types import MappingProxyType
+from typing import Any, NamedTuple
 
-from critic.analysis.readability import reading_grade
+from critic.analysis.readability import joined_grade
 from critic.analysis.sentences import WORD
 from critic.model import Finding, Sentence, Severity
 from critic.rules.context import Context
 from critic.rules.registry import Rule
 
 
-@dataclass(frozen=True)
-class Reading:
-    """One value of a measure, and the characters a finding about it points at."""
+class Reading(NamedTuple):
+    """One value of a measure, and the characters a finding about it points at (a tuple: measures make many)."""
 
     value: float
     start: int
     end: int
     field: str = "body"
-    extra: dict[str, Any] = dataclasses.field(default_factory=dict)
+    extra: Mapping[str, Any] = MappingProxyType({})
 
 
 Measure = Callable[[Context, dict[str, Any]], Iterator[Reading]]
@@ -81,7 +79,7 @@ def grade(ctx: Context, params: dict[str, Any]) -> Iterator[Reading]:
     value = float(ctx.analysis.stats.get("reading_grade") or 0.0)
     if sum(s.words for s in sentences) < params["min_words"] or value <= params["first_level"]:
         return  # under every level: no need to grade each sentence for the hardest one
-    hardest = max(sentences, key=lambda s: (reading_grade(s.text) if s.words >= 8 else 0.0, s.words))
+    hardest = max(sentences, key=lambda s: (joined_grade([s.text]) if s.words >= 8 else 0.0, s.words))
     yield _at(hardest, value)
 
 

@@ -7,11 +7,12 @@ import re
 from critic.analysis.invitation import reader_invited
 from critic.analysis.language import MODEL_LANGUAGES
 from critic.analysis.lexicon import lexicon
-from critic.analysis.matcher import WRAPPED, irregular_spaces
+from critic.analysis.matcher import LIVE_MEMO_SIZE, WRAPPED, irregular_spaces
+from critic.analysis.memo import Memo
 from critic.analysis.subjects import subject_model
 from critic.model import Finding, Sentence, Severity
 from critic.rules.context import Context
-from critic.rules.registry import PhrasePattern, Rule
+from critic.rules.registry import PhrasePattern, Rule, all_rules
 
 
 def _article(text: str) -> str:
@@ -23,7 +24,7 @@ def _article(text: str) -> str:
 
 def _role_allows(rule: Rule, sentence: Sentence) -> bool:
     if rule.unless_role == "specific_connection":
-        return not lexicon().specific_connection.search(sentence.text, sentence.needles)
+        return not lexicon().specific_connection.holds(sentence.text, sentence.needles)
     if rule.unless_role == "reader_focus":
         return sentence.reader <= sentence.sender
     return True
@@ -39,6 +40,10 @@ def _model_says_otherwise(rule: Rule, sentence: Sentence) -> bool:
     return bool(ranked) and ranked[0] in rule.unless_functions
 
 
+# A rule's hit in one sentence: start and end within the sentence, the replacements, raised by the model alone.
+Hit = tuple[int, int, tuple[str, ...], bool]
+
+
 def run_phrase_rule(rule: Rule, ctx: Context, severity: Severity) -> list[Finding]:
     """Findings of one phrase rule."""
     phrases_apply = not (rule.first_touch and not ctx.first_touch)
@@ -46,7 +51,10 @@ def run_phrase_rule(rule: Rule, ctx: Context, severity: Severity) -> list[Findin
         return []
     if rule.field == "subject":
         subject = ctx.doc.subject
-        found = _match_spans(rule, ctx, severity, "subject", subject, 0, irregular_spaces(subject))
+        found = [
+            ctx.finding(rule, severity, start, end, field="subject", replacements=reps)
+            for start, end, reps in _match_spans(rule, subject, irregular_spaces(subject))
+        ]
         return found or _subject_model_finding(rule, ctx, severity)
     english = ctx.analysis.language == "en"
     by_model = bool(rule.functions) and ctx.analysis.language in MODEL_LANGUAGES
@@ -62,27 +70,14 @@ def run_phrase_rule(rule: Rule, ctx: Context, severity: Severity) -> list[Findin
     elif rule.scope == "first":
         candidates = list(ctx.analysis.sentences[:1])
     else:
-        candidates = list(ctx.analysis.sentences)
+        candidates = _reached(rule, ctx, by_phrase, by_model)
     for sentence in candidates:
-        inside = sentence.needles
-        wrapped = WRAPPED in inside
-        if english and rule.unless and rule.unless.search(sentence.text, inside):
-            continue
-        if english and not _role_allows(rule, sentence):
-            continue
-        if _model_says_otherwise(rule, sentence):
-            continue
-        live = rule.live_patterns(inside) if by_phrase else ()
-        found = _sentence_matches(rule, ctx, severity, sentence, wrapped, live) if live else []
-        if (
-            not found
-            and by_model
-            and not set(rule.functions).isdisjoint(sentence.functions)
-            and not (english and rule.model_unless and rule.model_unless.search(sentence.text, inside))
-            and not (english and rule.model_needs and not rule.model_needs.search(sentence.text, inside))
-        ):
-            found = [_model_finding(rule, ctx, model_severity, sentence)]
-        findings.extend(found)
+        live = rule.live_patterns(sentence.needles) if by_phrase else ()
+        if not live and not (by_model and not rule.function_set.isdisjoint(sentence.functions)):
+            continue  # nothing can be found here, so the rule's guards need not be asked
+        for start, end, reps, alone in _sentence_hits(rule, sentence, english, by_phrase, by_model, live):
+            level = model_severity if alone else severity
+            findings.append(ctx.finding(rule, level, sentence.start + start, sentence.start + end, replacements=reps))
     return findings
 
 
@@ -101,6 +96,102 @@ def _subject_model_finding(rule: Rule, ctx: Context, severity: Severity) -> list
     return [ctx.finding(rule, severity, start, len(subject.rstrip()), field="subject")]
 
 
+def _reached(rule: Rule, ctx: Context, by_phrase: bool, by_model: bool) -> list[Sentence]:
+    """The sentences where the rule has a live pattern (`by_phrase`) or one of its functions (`by_model`), in order.
+
+    Which rules reach a sentence depends only on its needles and its functions, so it is worked out once per set of
+    needles and per tuple of functions, for every phrase rule at once, rather than per rule and sentence.
+    """
+    sentences = ctx.analysis.sentences
+    if not _REACH.rules:
+        _REACH.load(all_rules())
+    if _REACH.rules.get(rule.id) is not rule:
+        return list(sentences)  # not one of the loaded rules: try every sentence
+    reach = ctx.memo.get(_REACH)
+    if reach is None:
+        reach = ctx.memo[_REACH] = [(_REACH.live(s.needles), _REACH.modelled(s.functions)) for s in sentences]
+    return [
+        s
+        for s, (live, modelled) in zip(sentences, reach, strict=True)
+        if (by_phrase and rule.id in live) or (by_model and rule.id in modelled)
+    ]
+
+
+class _Reach:
+    """Which phrase rules have a live pattern for a set of needles, and which name one of a tuple of functions."""
+
+    def __init__(self) -> None:
+        self.rules: dict[str, Rule] = {}
+        self._live: Memo[frozenset[str], frozenset[str]] = Memo(LIVE_MEMO_SIZE)
+        self._modelled: Memo[tuple[str, ...], frozenset[str]] = Memo(LIVE_MEMO_SIZE)
+
+    def load(self, rules: tuple[Rule, ...]) -> None:
+        self.rules = {r.id: r for r in rules if r.kind == "phrase" and r.field != "subject"}
+
+    def live(self, needles: frozenset[str]) -> frozenset[str]:
+        found = self._live.get(needles)
+        if found is None:
+            found = frozenset(rid for rid, r in self.rules.items() if r.patterns and r.live_patterns(needles))
+            self._live.put(needles, found)
+        return found
+
+    def modelled(self, functions: tuple[str, ...]) -> frozenset[str]:
+        found = self._modelled.get(functions)
+        if found is None:
+            found = frozenset(rid for rid, r in self.rules.items() if not r.function_set.isdisjoint(functions))
+            self._modelled.put(functions, found)
+        return found
+
+
+_REACH = _Reach()
+
+
+def _sentence_hits(
+    rule: Rule, sentence: Sentence, english: bool, by_phrase: bool, by_model: bool, live: tuple[PhrasePattern, ...]
+) -> tuple[Hit, ...]:
+    """The rule's hits in one sentence, remembered per rule: they depend on nothing but what the key holds."""
+    key = (
+        english,
+        by_phrase,  # with the needles, decides the live patterns
+        by_model,
+        sentence.text,
+        sentence.needles,
+        sentence.functions,
+        sentence.index == 0,
+        "greeting" in sentence.roles,
+        sentence.reader <= sentence.sender,
+    )
+    hits = rule.hits.get(key)
+    if hits is None:
+        hits = _judge(rule, sentence, english, by_model, live)
+        rule.hits.put(key, hits)
+    return hits
+
+
+def _judge(
+    rule: Rule, sentence: Sentence, english: bool, by_model: bool, live: tuple[PhrasePattern, ...]
+) -> tuple[Hit, ...]:
+    inside = sentence.needles
+    if _model_says_otherwise(rule, sentence):
+        return ()
+    found = _phrase_hits(rule, sentence, WRAPPED in inside, live) if live else []
+    if (
+        not found
+        and by_model
+        and not rule.function_set.isdisjoint(sentence.functions)
+        and not (english and rule.model_unless and rule.model_unless.found(sentence.text, inside))
+        and not (english and rule.model_needs and not rule.model_needs.found(sentence.text, inside))
+    ):
+        # A finding on the whole sentence, which the sentence model says does what this rule is about.
+        found = [(0, len(sentence.text), _sentence_replacements(rule.replace, sentence), True)]
+    # The rule's exceptions can only drop what it found: asked only where it found something.
+    if not found or (english and rule.unless and rule.unless.found(sentence.text, inside)):
+        return ()
+    if english and not _role_allows(rule, sentence):
+        return ()
+    return tuple(found)
+
+
 _GREETING_LINE = 60
 _ADDRESSED = re.compile(r"[,\s]\s*((?-i:[A-Z])[\w'’-]+)\s*[!.,]?\s*$")
 
@@ -116,39 +207,25 @@ def _sentence_replacements(replace: str | None, sentence: Sentence) -> tuple[str
     return (replace,)
 
 
-def _sentence_matches(
-    rule: Rule, ctx: Context, severity: Severity, sentence: Sentence, wrapped: bool, live: tuple[PhrasePattern, ...]
-) -> list[Finding]:
-    """The findings of the rule's live patterns in one sentence."""
+def _phrase_hits(rule: Rule, sentence: Sentence, wrapped: bool, live: tuple[PhrasePattern, ...]) -> list[Hit]:
+    """The hits of the rule's live patterns in one sentence."""
     if rule.span != "sentence":
-        return _match_spans(rule, ctx, severity, "body", sentence.text, sentence.start, wrapped, live)
+        return [(start, end, reps, False) for start, end, reps in _match_spans(rule, sentence.text, wrapped, live)]
     for pattern in live:
-        if pattern.variant(wrapped)[1].search(sentence.text):
-            reps = _sentence_replacements(pattern.replace, sentence)
-            return [ctx.finding(rule, severity, sentence.start, sentence.end, replacements=reps)]
+        if pattern.found(sentence.text, wrapped):
+            return [(0, len(sentence.text), _sentence_replacements(pattern.replace, sentence), False)]
     return []
 
 
-def _model_finding(rule: Rule, ctx: Context, severity: Severity, sentence: Sentence) -> Finding:
-    """A finding on a whole sentence that the sentence model says does what this rule is about."""
-    reps = _sentence_replacements(rule.replace, sentence)
-    return ctx.finding(rule, severity, sentence.start, sentence.end, replacements=reps)
-
-
 def _match_spans(
-    rule: Rule,
-    ctx: Context,
-    severity: Severity,
-    field: str,
-    text: str,
-    base: int,
-    wrapped: bool,
-    patterns: tuple[PhrasePattern, ...] | None = None,
-) -> list[Finding]:
+    rule: Rule, text: str, wrapped: bool, patterns: tuple[PhrasePattern, ...] | None = None
+) -> list[tuple[int, int, tuple[str, ...]]]:
+    """(start, end, replacements) of each match of the patterns in `text`, the first to claim its words winning."""
     taken: list[tuple[int, int]] = []
-    out: list[Finding] = []
+    out: list[tuple[int, int, tuple[str, ...]]] = []
     for pattern in rule.patterns if patterns is None else patterns:
-        for m in pattern.variant(wrapped)[1].finditer(text):
+        expand = pattern.replace is not None and "\\" in pattern.replace  # a template: needs the groups' own text
+        for m in pattern.finditer(text, wrapped, groups=expand):
             start, end = m.start(), m.end()
             while end > start and text[end - 1] in " \t,.;:":
                 end -= 1
@@ -157,6 +234,6 @@ def _match_spans(
             taken.append((start, end))
             reps: tuple[str, ...] = ()
             if pattern.replace is not None:
-                reps = (_article(m.expand(pattern.replace)) if "\\" in pattern.replace else pattern.replace,)
-            out.append(ctx.finding(rule, severity, base + start, base + end, field=field, replacements=reps))
+                reps = (_article(m.expand(pattern.replace)) if expand else pattern.replace,)
+            out.append((start, end, reps))
     return out

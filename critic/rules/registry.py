@@ -6,14 +6,17 @@ import dataclasses
 import functools
 import hashlib
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from critic.analysis import cache
+from critic.analysis.casefold import lowered
 from critic.analysis.functions import FUNCTIONS
 from critic.analysis.lexicon import data_text, load_yaml, patterns_loaded
 from critic.analysis.matcher import LIVE_MEMO_SIZE, WRAPPED, Item, Matcher, compiled, gate, prepare_both
+from critic.analysis.memo import Memo
 from critic.model import RUBRICS, Severity
 
 # phrase: a listed phrase or a sentence function occurs; metric: a measure passes a declared threshold;
@@ -21,6 +24,7 @@ from critic.model import RUBRICS, Severity
 KINDS = ("phrase", "metric", "code")
 RULE_FILES = tuple(f"{rubric}.yaml" for rubric in RUBRICS)
 _ID = re.compile(r"^[a-z_]+\.[a-z_]+$")
+HITS_MEMO_SIZE = 4096  # sentences per rule
 
 
 class RuleError(ValueError):
@@ -52,6 +56,18 @@ class PhrasePattern:
         """False only when this pattern cannot match a text holding just the needles `present`."""
         need = self.wrapped_needles if wrapped and self.wrapped_source else self.needles
         return need is None or not need.isdisjoint(present)
+
+    def found(self, text: str, wrapped: bool) -> bool:
+        """Whether the variant for `wrapped` matches `text` (ASCII text is searched lowercased: see casefold)."""
+        source = self.wrapped_source if wrapped and self.wrapped_source else self.source
+        fast = lowered(source) if text.isascii() else None
+        return (fast.search(text.lower()) if fast else compiled(source).search(text)) is not None
+
+    def finditer(self, text: str, wrapped: bool, groups: bool = False) -> Iterator[re.Match[str]]:
+        """The matches of the variant for `wrapped` in `text`: their spans, and their groups' text when `groups`."""
+        source = self.wrapped_source if wrapped and self.wrapped_source else self.source
+        fast = lowered(source) if not groups and text.isascii() else None
+        return fast.finditer(text.lower()) if fast else compiled(source).finditer(text)
 
 
 @dataclass(frozen=True)
@@ -100,12 +116,18 @@ class Rule:
     )
     # The needles one of which any match of any pattern (either variant) holds; None when a pattern has none.
     gate: frozenset[str] | None = dataclasses.field(default=None, init=False, compare=False, repr=False)
+    function_set: frozenset[str] = dataclasses.field(default=frozenset(), init=False, compare=False, repr=False)
+    # What a phrase rule found in each sentence it judged (see phrases._sentence_hits): a known sentence is a lookup.
+    hits: Memo[tuple[object, ...], Any] = dataclasses.field(
+        default_factory=lambda: Memo(HITS_MEMO_SIZE), init=False, compare=False, repr=False
+    )
 
     def __post_init__(self) -> None:
         needle_sets = [
             n for p in self.patterns for n in (p.needles, p.wrapped_needles if p.wrapped_source else p.needles)
         ]
         object.__setattr__(self, "gate", gate(needle_sets))  # frozen: set once, here
+        object.__setattr__(self, "function_set", frozenset(self.functions))
 
     def may_match(self, present: frozenset[str]) -> bool:
         """False only when no pattern can match anywhere in a text holding just the needles `present`."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from critic.analysis.invitation import quoted_text
-from critic.analysis.lexicon import role_patterns
+from critic.analysis.lexicon import lexicon, role_patterns
 from critic.model import Analysis, Document
 
 
@@ -14,7 +14,8 @@ def is_warm_intro(analysis: Analysis, doc: Document | None = None) -> bool:
     if doc is not None and role_patterns("warm_intro_subject").search(doc.subject):
         return True
     opening = [s for s in analysis.sentences if s.role not in ("greeting", "sign_off")][:3]
-    return any("intro_offer" in s.functions or role_patterns("warm_intro").search(s.text) for s in opening)
+    warm_intro = lexicon().warm_intro
+    return any("intro_offer" in s.functions or warm_intro.search(s.text, s.needles) for s in opening)
 
 
 def is_first_touch(doc: Document, analysis: Analysis) -> bool:
