@@ -29,8 +29,10 @@ from critic.model import (
     Recipient,
     Strength,
 )
-from critic.rules.checks import CHECKS, UNFILLED_TAG, budget
+from critic.rules.check_kind import CHECKS
+from critic.rules.checks import budget
 from critic.rules.context import EVIDENCE_FOR, Context
+from critic.rules.form_checks import UNFILLED_TAG  # importing the two modules of checks registers them
 from critic.rules.metrics import run_metric_rule
 from critic.rules.phrases import run_phrase_rule
 from critic.rules.registry import Rule, all_rules

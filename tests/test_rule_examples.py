@@ -6,7 +6,7 @@ import pytest
 
 from critic.model import Draft
 from critic.pipeline import heuristic_critique
-from critic.rules.checks import CHECKS
+from critic.rules.check_kind import CHECKS
 from critic.rules.metrics import MEASURES
 from critic.rules.registry import all_rules
 

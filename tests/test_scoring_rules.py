@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from critic.model import Draft, Finding, Severity
 from critic.pipeline import critique
-from critic.rules.checks import _sentence_case
+from critic.rules.form_checks import _sentence_case
 from critic.scoring import PENALTY, VERDICT, score
 
 
