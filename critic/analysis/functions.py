@@ -75,17 +75,6 @@ _SECOND_PERSON = frozenset(
 _MODALS = frozenset("could would can will may might should shall".split())
 
 
-_ASCII_UPPER = bytes(range(ord("A"), ord("Z") + 1))  # the only ASCII characters str.isupper holds true
-
-
-def _uppercase(text: str) -> int:
-    """How many characters of `text` are upper case (counted in C for ASCII text)."""
-    if text.isascii():
-        raw = text.encode("ascii")
-        return len(raw) - len(raw.translate(None, _ASCII_UPPER))
-    return sum(map(str.isupper, text))
-
-
 def _shape(text: str, tokens: list[str]) -> list[str]:
     """Features of the sentence's form, independent of its exact words."""
     out = [f"len:{min(len(tokens) // 4, 8)}"]
