@@ -1,9 +1,11 @@
 """A case-insensitive pattern rewritten to match lowercased ASCII text case-sensitively, at exactly the same places.
 
 The regex engine compares each character through a case mapping under re.IGNORECASE, and cannot skip ahead to a
-pattern's first letters; on text lowered beforehand, a pattern with its letters lowered does neither, and runs about
-half again as fast. For ASCII text the two match at the same spans, with the same groups: an ASCII character matches
-a letter ignoring case exactly when its lowercase equals the letter's, and \\w, \\d, \\s and \\b do not depend on case.
+pattern's first letters; on text lowered beforehand, a pattern with its letters lowered does neither. For ASCII text
+the two match at the same spans, with the same groups: an ASCII character matches a letter ignoring case exactly when
+its lowercase equals the letter's, and \\w, \\d, \\s and \\b do not depend on case. A leading \\b, which leaves the
+engine nothing to skip to, is also moved behind the character after it (`leading_boundary`). Together they search
+about twice as fast; tests/test_casefold.py holds every shipped pattern to the same matches.
 
 `lowercase_source` declines (None) whatever it cannot rewrite with certainty: case-sensitive groups and other inline
 flags, backreferences, character escapes by code, a class range that runs through some upper-case letters but not

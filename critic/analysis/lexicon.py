@@ -17,7 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from critic.analysis import cache, needles
-from critic.analysis.matcher import FLAGS, Alternatives, Matcher, save_known, use_known
+from critic.analysis.alternatives import Alternatives
+from critic.analysis.matcher import FLAGS, Matcher, save_known, use_known
 
 PLEASANTRY_RULES = ("rapport.pleasantry", "rapport.small_talk")
 FLATTERY_RULE = "rapport.empty_flattery"
