@@ -21,6 +21,12 @@ Figures (2 cores shared with other sessions' test runs, so run under `nice -n -1
     | before (751ce2d), run 2 |        425.5 |   76.0 |  180.0 | 0.074 |                                   |
     | after, run 2            |        433.7 |   72.3 |  122.6 | 0.082 | 4.37 ms / 0.34 ms (0.079)          |
 
+After the engine speed-up merged in the next session (`bench/serving.py --distinct`, one run, on a machine busy with
+another session's benchmarks: the minimal app's own p99 rose to 255 ms at 32 connections, so read the CPU columns):
+
+    |                        | critic req/s | p50 ms | p99 ms | ratio | CPU per request: critic / minimal |
+    | engine speed-up, run 1  |        697.5 |   44.2 |  513.7 | 0.269 | 2.23 ms / 0.41 ms (0.182)          |
+
 At 8 connections: before 310 / 418 req/s (p99 62 / 48 ms), after 405 / 440 req/s (p99 40 / 36 ms); at 1 connection
 p50 6.6 / 6.1 ms before, 5.2 / 5.0 ms after.
 
