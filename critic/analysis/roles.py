@@ -26,7 +26,8 @@ _PROPOSES = re.compile(
     r"\bcalendar\b|\binvite\b|\bpencil|\b(i|we)('ve| have) (already |just )?(booked|scheduled|reserved|blocked|sent)\b|"
     r"\b(i'll|i will|we'll|we will) (be|come|call|ring|stop|drop|swing)\b|\bgive (me|us|him|her|them)\b|\bplease\b|"
     r"\blet me know\b|\b(i'm|i am|we're|we are) (free|available|around)\b|\bit would be (great|good|nice|lovely) to\b|"
-    r"\bget together\b|\b(i|we)('d| would) (really )?(value|enjoy)\b|\b(requested|invited|expected) to (attend|join|come)\b",
+    r"\bget together\b|\b(i|we)('d| would) (really )?(value|enjoy)\b|\b(requested|invited|expected) to (attend|join|come)\b|"
+    r"^\W*(need|want|got)\b",
     re.IGNORECASE,
 )
 _MEETING_KINDS = ("meeting", "meeting_slot")

@@ -97,6 +97,10 @@ def buzzwords(rule: Rule, ctx: Context, sev: Severity) -> list[Finding]:
         terms = ", ".join(dict.fromkeys([*buzz, *compounds]))
         msg = f"Buzzwords and jargon ({terms}): say what you actually do in plain words."
         out.append(ctx.at_sentence(rule, sev, s, message=msg))
+    # The lighter piles in the same draft bear the finding out: pointed at, at no cost of their own.
+    lighter = [s for b, c, s in counted if len(b) + len(c) >= 2 and not any(s is d for _, _, d in dense[:2])]
+    for main in out[:1]:
+        out += ctx.evidence(main, rule, lighter, "More buzzwords: the same plain words would serve here.")
     return out
 
 
