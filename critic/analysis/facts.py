@@ -15,7 +15,7 @@ from critic.analysis import casefold
 from critic.analysis.functions import sentence_model
 from critic.analysis.language import MODEL_LANGUAGES
 from critic.analysis.lexicon import Lexicon, lexicon, role_patterns
-from critic.analysis.memo import Memo
+from critic.analysis.memo import SENTENCES, Memo
 from critic.analysis.roles import REPLY_COST, WORD, greeted_name, lexicon_roles, names_pattern
 
 Lexical = tuple[tuple[str, ...], float, str, int, int]  # roles, ask cost, ask kind, reader, sender
@@ -35,8 +35,8 @@ class Facts(NamedTuple):
     lexicon_roles: tuple[str, ...]
 
 
-# Bounded: hostile text cannot grow it without limit (a few MB when full).
-_FACTS: Memo[tuple[object, ...], Facts] = Memo(10000)
+# Bounded: hostile text cannot grow it without limit.
+_FACTS: Memo[tuple[object, ...], Facts] = Memo(SENTENCES)
 
 
 def sentence_facts(

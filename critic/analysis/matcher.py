@@ -56,6 +56,7 @@ def flexible_spaces(source: str) -> str:
 
 
 LIVE_MEMO_SIZE = 4096
+HELD_SIZE = 1024  # sentences whose answer a matcher remembers (Matcher.holds)
 _ALL_NEEDLES: set[str] = set()
 _IRREGULAR_SPACE = re.compile(r"[^\S ]|  ")
 # Not a needle of any pattern: a marker in a text's needle set that its spaces are irregular (see prepare_both),
@@ -365,7 +366,7 @@ class Matcher:
         key = (text, present)
         held = self._held.get(key)
         if held is None:
-            if len(self._held) >= LIVE_MEMO_SIZE:
+            if len(self._held) >= HELD_SIZE:
                 self._held.clear()
             held = self._held[key] = self.found(text, present)
         return held

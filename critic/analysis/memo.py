@@ -6,6 +6,12 @@ import contextlib
 from collections.abc import Hashable
 from typing import TypeVar
 
+# How much each memo keeps: a writer's recent drafts, re-checked as they type, fit many times over; with every memo
+# full a process holds some tens of MB more than with none (each sentence keeps its text and needle set alive).
+SENTENCES = 4096  # per memo of sentences
+PER_RULE = 1024  # sentences per phrase rule (each rule keeps only the sentences it had to judge)
+PARAGRAPHS = 1024
+
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
 

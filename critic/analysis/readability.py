@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from critic.analysis import cache
-from critic.analysis.memo import Memo
+from critic.analysis.memo import SENTENCES, Memo
 
 LANG = "en_US"
 # textstat's RE_NONCONTRACTION_APOSTROPHE: an apostrophe that does not start a contraction's ending.
@@ -271,7 +271,7 @@ class _Counts(NamedTuple):
     closed: bool  # ends in . ! or ?, so no run goes on past it into the next sentence
 
 
-_COUNTS: Memo[str, _Counts] = Memo(20000)
+_COUNTS: Memo[str, _Counts] = Memo(SENTENCES)
 
 
 def _counts(text: str) -> _Counts:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from critic.analysis import memo
 from critic.analysis.facts import sentence_facts
 from critic.analysis.invitation import answer_invitation
 from critic.analysis.language import detect
@@ -118,7 +119,7 @@ def _spans(doc: Document) -> tuple[list[tuple[int, int, int]], list[tuple[int, i
 
 
 # paragraph -> its sentences' (start, end) within it: splitting reads nothing outside the paragraph.
-_SPLIT: Memo[str, tuple[tuple[int, int], ...]] = Memo(10000)
+_SPLIT: Memo[str, tuple[tuple[int, int], ...]] = Memo(memo.PARAGRAPHS)
 
 
 def _paragraph_sentences(paragraph: str) -> tuple[tuple[int, int], ...]:

@@ -46,7 +46,7 @@ class Context:
     analysis: Analysis
     first_touch: bool
     present: frozenset[str] = field(init=False)
-    # What a rule kind works out once per critique for all its rules (see phrases._reached).
+    # What rules work out once per critique and share (content sentences, asks, which rules reach which sentence).
     memo: dict[object, Any] = field(init=False, default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:

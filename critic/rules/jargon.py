@@ -14,11 +14,10 @@ import re
 from dataclasses import dataclass, field
 
 from critic.analysis.matcher import trie
-from critic.analysis.memo import Memo
+from critic.analysis.memo import SENTENCES, Memo
 
 COMPOUND = re.compile(r"\b[A-Za-z]{2,}(?:-[A-Za-z]{2,})+\b")
 _WORD_CHAR = re.compile(r"\w")
-SEEN_SIZE = 20000  # sentences remembered per list of terms
 
 
 @dataclass(frozen=True)
@@ -29,7 +28,7 @@ class Terms:
     lowercase: re.Pattern[str] | None  # the same on lowercased ASCII text (None: some term does not allow it)
     # (plain compounds, sentence) -> what `in_sentence` found there: a known sentence is a lookup.
     _seen: Memo[tuple[frozenset[str], str], tuple[tuple[str, ...], tuple[str, ...]]] = field(
-        default_factory=lambda: Memo(SEEN_SIZE), compare=False, repr=False
+        default_factory=lambda: Memo(SENTENCES), compare=False, repr=False
     )
 
     def findall(self, text: str) -> list[str]:

@@ -16,7 +16,7 @@ from critic.analysis.casefold import lowered
 from critic.analysis.functions import FUNCTIONS
 from critic.analysis.lexicon import data_text, load_yaml, patterns_loaded
 from critic.analysis.matcher import LIVE_MEMO_SIZE, WRAPPED, Item, Matcher, compiled, gate, prepare_both
-from critic.analysis.memo import Memo
+from critic.analysis.memo import PER_RULE, Memo
 from critic.model import RUBRICS, Severity
 
 # phrase: a listed phrase or a sentence function occurs; metric: a measure passes a declared threshold;
@@ -24,7 +24,6 @@ from critic.model import RUBRICS, Severity
 KINDS = ("phrase", "metric", "code")
 RULE_FILES = tuple(f"{rubric}.yaml" for rubric in RUBRICS)
 _ID = re.compile(r"^[a-z_]+\.[a-z_]+$")
-HITS_MEMO_SIZE = 4096  # sentences per rule
 
 
 class RuleError(ValueError):
@@ -119,7 +118,7 @@ class Rule:
     function_set: frozenset[str] = dataclasses.field(default=frozenset(), init=False, compare=False, repr=False)
     # What a phrase rule found in each sentence it judged (see phrases._sentence_hits): a known sentence is a lookup.
     hits: Memo[tuple[object, ...], Any] = dataclasses.field(
-        default_factory=lambda: Memo(HITS_MEMO_SIZE), init=False, compare=False, repr=False
+        default_factory=lambda: Memo(PER_RULE), init=False, compare=False, repr=False
     )
 
     def __post_init__(self) -> None:
