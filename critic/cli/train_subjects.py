@@ -7,20 +7,19 @@ figures describe the bank; the blind held-out drafts (`critic eval`) judge the m
 from __future__ import annotations
 
 import json
-from collections import Counter
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from critic.analysis.subjects import SUBJECT_LABELS, SUBJECT_MODEL_PATH, featurize_subject
+from critic.cli.train import blob, sparse_matrix, vocabulary
 
 __all__ = ["SUBJECT_MODEL_PATH", "load_subjects", "train_subjects"]
 
 SUBJECT_BANK = Path(__file__).resolve().parents[2] / "training" / "subjects"
 C = 0.5
 FOLDS = 5
-MIN_COUNT = 2
 
 
 def load_subjects(directory: Path = SUBJECT_BANK) -> list[dict[str, Any]]:
@@ -36,31 +35,12 @@ def load_subjects(directory: Path = SUBJECT_BANK) -> list[dict[str, Any]]:
     return rows
 
 
-def _matrix(feature_lists: list[tuple[str, ...]], index: dict[str, int]) -> Any:
-    from scipy.sparse import csr_matrix
-
-    indptr, indices = [0], []
-    for feats in feature_lists:
-        indices.extend(i for f in feats if (i := index.get(f)) is not None)
-        indptr.append(len(indices))
-    return csr_matrix((np.ones(len(indices), np.float32), indices, indptr), shape=(len(feature_lists), len(index)))
-
-
 def _fit(x: Any, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     from sklearn.linear_model import LogisticRegression
 
     clf = LogisticRegression(C=C, solver="lbfgs", max_iter=2000, class_weight="balanced")
     clf.fit(x, y)
     return clf.coef_.T.astype(np.float32), clf.intercept_.astype(np.float32)
-
-
-def _vocab(feature_lists: list[tuple[str, ...]]) -> list[str]:
-    counts = Counter(f for feats in feature_lists for f in set(feats))
-    return sorted(f for f, c in counts.items() if c >= MIN_COUNT)
-
-
-def _blob(items: Any) -> np.ndarray:
-    return np.frombuffer("\n".join(items).encode("utf-8"), np.uint8)
 
 
 def train_subjects(bank: Path = SUBJECT_BANK, out: Path = SUBJECT_MODEL_PATH, folds: int = FOLDS) -> dict[str, Any]:
@@ -72,9 +52,9 @@ def train_subjects(bank: Path = SUBJECT_BANK, out: Path = SUBJECT_MODEL_PATH, fo
     pred = np.zeros(len(rows), np.int64)
     for k in range(folds):
         tr, te = np.where(fold != k)[0], np.where(fold == k)[0]
-        index = {f: i for i, f in enumerate(_vocab([feats[i] for i in tr]))}
-        w, b = _fit(_matrix([feats[i] for i in tr], index), y[tr])
-        pred[te] = np.argmax(_matrix([feats[i] for i in te], index) @ w + b, axis=1)
+        index = {f: i for i, f in enumerate(vocabulary([feats[i] for i in tr]))}
+        w, b = _fit(sparse_matrix([feats[i] for i in tr], index), y[tr])
+        pred[te] = np.argmax(sparse_matrix([feats[i] for i in te], index) @ w + b, axis=1)
     # What the critic acts on: specific or not.
     flagged, truth = pred != 0, y != 0
     tp = float((flagged & truth).sum())
@@ -83,15 +63,15 @@ def train_subjects(bank: Path = SUBJECT_BANK, out: Path = SUBJECT_MODEL_PATH, fo
         "not_specific_precision": round(tp / max(int(flagged.sum()), 1), 3),
         "not_specific_recall": round(tp / max(int(truth.sum()), 1), 3),
     }
-    vocab = _vocab(feats)
-    weights, bias = _fit(_matrix(feats, {f: i for i, f in enumerate(vocab)}), y)
+    vocab = vocabulary(feats)
+    weights, bias = _fit(sparse_matrix(feats, {f: i for i, f in enumerate(vocab)}), y)
     keep = np.abs(weights).max(axis=1) >= 0.02
     out.parent.mkdir(parents=True, exist_ok=True)
     np.savez_compressed(
         out,
-        vocab=_blob(f for f, k in zip(vocab, keep, strict=True) if k),
+        vocab=blob(f for f, k in zip(vocab, keep, strict=True) if k),
         weights=weights[keep].astype(np.float16),
         bias=bias,
-        labels=_blob(SUBJECT_LABELS),
+        labels=blob(SUBJECT_LABELS),
     )
     return {"subjects": len(rows), "features": int(keep.sum()), "cv": figures}
