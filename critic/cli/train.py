@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -23,18 +23,22 @@ C = 4.0
 FOLDS = 5
 
 
+def jsonl_rows(directory: Path) -> Iterator[tuple[str, int, dict[str, Any]]]:
+    """(file name, line number, row) of every JSON line in the folder's *.jsonl files, in sorted file order."""
+    for path in sorted(directory.glob("*.jsonl")):
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if line.strip():
+                yield path.name, n, json.loads(line)
+
+
 def load_bank(directory: Path = BANK) -> list[dict[str, Any]]:
     """Every labelled sentence of the bank (JSON lines: text, labels, lang), checked against the label set."""
     rows = []
-    for path in sorted(directory.glob("*.jsonl")):
-        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-            if not line.strip():
-                continue
-            row = json.loads(line)
-            unknown = set(row["labels"]) - set(FUNCTIONS)
-            if unknown or not row["labels"]:
-                raise ValueError(f"{path.name}:{n}: unknown or missing labels {sorted(unknown)}")
-            rows.append(row)
+    for name, n, row in jsonl_rows(directory):
+        unknown = set(row["labels"]) - set(FUNCTIONS)
+        if unknown or not row["labels"]:
+            raise ValueError(f"{name}:{n}: unknown or missing labels {sorted(unknown)}")
+        rows.append(row)
     return rows
 
 

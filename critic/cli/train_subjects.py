@@ -6,14 +6,13 @@ figures describe the bank; the blind held-out drafts (`critic eval`) judge the m
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from critic.analysis.subjects import SUBJECT_LABELS, SUBJECT_MODEL_PATH, featurize_subject
-from critic.cli.train import blob, sparse_matrix, vocabulary
+from critic.cli.train import blob, jsonl_rows, sparse_matrix, vocabulary
 
 __all__ = ["SUBJECT_MODEL_PATH", "load_subjects", "train_subjects"]
 
@@ -25,13 +24,10 @@ FOLDS = 5
 def load_subjects(directory: Path = SUBJECT_BANK) -> list[dict[str, Any]]:
     """Every labelled subject line of the bank (JSON lines: text, label, lang), checked against the label set."""
     rows = []
-    for path in sorted(directory.glob("*.jsonl")):
-        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-            if line.strip():
-                row = json.loads(line)
-                if row.get("label") not in SUBJECT_LABELS or not str(row.get("text", "")).strip():
-                    raise ValueError(f"{path.name}:{n}: unknown label {row.get('label')!r} or empty text")
-                rows.append(row)
+    for name, n, row in jsonl_rows(directory):
+        if row.get("label") not in SUBJECT_LABELS or not str(row.get("text", "")).strip():
+            raise ValueError(f"{name}:{n}: unknown label {row.get('label')!r} or empty text")
+        rows.append(row)
     return rows
 
 
