@@ -8,27 +8,17 @@ blind held-out drafts (`critic eval`), not on these.
 from __future__ import annotations
 
 import json
-from collections import Counter
-from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from critic.analysis.functions import FUNCTIONS, MODEL_PATH, featurize
+from critic.cli.fitting import blob, jsonl_rows, sparse_matrix, vocabulary
 
 BANK = Path(__file__).resolve().parents[2] / "training" / "sentences"
-MIN_COUNT = 2
 C = 4.0
 FOLDS = 5
-
-
-def jsonl_rows(directory: Path) -> Iterator[tuple[str, int, dict[str, Any]]]:
-    """(file name, line number, row) of every JSON line in the folder's *.jsonl files, in sorted file order."""
-    for path in sorted(directory.glob("*.jsonl")):
-        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-            if line.strip():
-                yield path.name, n, json.loads(line)
 
 
 def load_bank(directory: Path = BANK) -> list[dict[str, Any]]:
@@ -40,17 +30,6 @@ def load_bank(directory: Path = BANK) -> list[dict[str, Any]]:
             raise ValueError(f"{name}:{n}: unknown or missing labels {sorted(unknown)}")
         rows.append(row)
     return rows
-
-
-def sparse_matrix(feature_lists: Sequence[Sequence[str]], index: dict[str, int]) -> Any:
-    """One row per example, a 1 in each column of a feature the vocabulary holds."""
-    from scipy.sparse import csr_matrix
-
-    indptr, indices = [0], []
-    for feats in feature_lists:
-        indices.extend(i for f in feats if (i := index.get(f)) is not None)
-        indptr.append(len(indices))
-    return csr_matrix((np.ones(len(indices), np.float32), indices, indptr), shape=(len(feature_lists), len(index)))
 
 
 def _fit_one(x: Any, column: np.ndarray) -> tuple[np.ndarray, float]:
@@ -71,12 +50,6 @@ def _fit(x: Any, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     weights = np.stack([w for w, _ in fitted], axis=1)
     bias = np.array([b for _, b in fitted], np.float32)
     return weights, bias
-
-
-def vocabulary(feature_lists: Sequence[Sequence[str]]) -> list[str]:
-    """The features seen in at least MIN_COUNT examples, sorted: the same bank gives the same columns."""
-    counts = Counter(f for feats in feature_lists for f in set(feats))
-    return sorted(f for f, c in counts.items() if c >= MIN_COUNT)
 
 
 def _best_thresholds(y: np.ndarray, probs: np.ndarray) -> np.ndarray:
@@ -102,11 +75,6 @@ def _scores(y: np.ndarray, pred: np.ndarray) -> dict[str, float]:
     per["micro"] = round(2 * tp / (pred.sum() + y.sum()), 3)
     per["macro"] = round(sum(per[label] for label in FUNCTIONS) / len(FUNCTIONS), 3)
     return per
-
-
-def blob(items: Any) -> np.ndarray:
-    """Strings as one UTF-8 array of newline-separated items: far faster to load than a string array."""
-    return np.frombuffer("\n".join(items).encode("utf-8"), np.uint8)
 
 
 def train(bank: Path = BANK, out: Path = MODEL_PATH, folds: int = FOLDS) -> dict[str, Any]:

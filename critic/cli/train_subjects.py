@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 
 from critic.analysis.subjects import SUBJECT_LABELS, SUBJECT_MODEL_PATH, featurize_subject
-from critic.cli.train import blob, jsonl_rows, sparse_matrix, vocabulary
+from critic.cli.fitting import blob, jsonl_rows, sparse_matrix, vocabulary
 
 __all__ = ["SUBJECT_MODEL_PATH", "load_subjects", "train_subjects"]
 
