@@ -97,7 +97,8 @@ _SHORT_LINE = 60
 
 _ASKS_OF_THE_READER = frozenset({"slot_ask", "meeting_ask", "action_ask", "reply_ask", "routing"})
 _STATEMENT_OPENER = re.compile(r"^\W*(?:i|i'm|i've|i'd|i'll|we|we're|we've|our|my|it|it's|this|that|there|the)\b", re.I)
-_SECOND = re.compile(r"\b(?:you|your|yours|you're|you've|you'd|you'll)\b", re.I)
+# The reader addressed: "you", "your" and their contractions.
+SECOND_PERSON = re.compile(r"\b(?:you|your|yours|you're|you've|you'd|you'll)\b", re.I)
 _PERSONAL = re.compile(r"\b(?:i|me|my|we|our|us|you|your)\b", re.I)
 
 
@@ -128,7 +129,9 @@ def _plausible(text: str, functions: tuple[str, ...], language: str) -> tuple[st
     """
     if language != "en":
         return functions
-    statement = not text.rstrip().endswith("?") and _STATEMENT_OPENER.match(text) and not casefold.found(_SECOND, text)
+    statement = (
+        not text.rstrip().endswith("?") and _STATEMENT_OPENER.match(text) and not casefold.found(SECOND_PERSON, text)
+    )
     out = tuple(
         f
         for f in functions

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from critic.analysis import casefold
+from critic.analysis.facts import SECOND_PERSON
 from critic.analysis.lexicon import lexicon, load_yaml
 from critic.model import Finding, Sentence, Severity
 from critic.rules.check_kind import bumped, check
@@ -318,7 +319,6 @@ def dismisses_reader(rule: Rule, ctx: Context, sev: Severity) -> list[Finding]:
     return [ctx.at_sentence(rule, sev, guilt[0])] if guilt else []
 
 
-_SECOND_PERSON = re.compile(r"\b(you|your|yours|you're|you've|you'd)\b", re.IGNORECASE)
 # A detail only someone who looked would know: a figure, a date, a named place or thing, the reader's own words.
 _CONCRETE = re.compile(
     r"\d|\b(yesterday|last (week|month|year|quarter|weekend|spring|summer|autumn|fall|winter|night)|"
@@ -329,7 +329,7 @@ _CONCRETE = re.compile(
 
 
 # Seen, not promised: the writer looked at something of the reader's, or says what theirs is, was or shows.
-_OBSERVED = re.compile(
+_SEEN = re.compile(
     r"\b(i|we)\b[^.!?]{0,40}\b(saw|seen|noticed|read|heard|tried|visited|watched|spotted|found|ate|attended|drove|"
     r"walked|passed|met|listened|judged|used|counted|checked|looked)\b|\byour\b[^.!?]{0,60}\b(is|are|was|were|has|"
     r"have|had|still|lists|shows|says|said|mentioned|wrote|posted|published|opened|launched|reported)\b",
@@ -344,9 +344,9 @@ def _observes_reader(s: Sentence) -> bool:
     pitch = "about_sender" in s.roles or "ask" in s.roles or _PITCH_FUNCTIONS & set(s.functions)
     return (
         not pitch
-        and bool(s.reader or _SECOND_PERSON.search(s.text))
+        and bool(s.reader or SECOND_PERSON.search(s.text))
         and bool(_CONCRETE.search(s.text))
-        and bool(_OBSERVED.search(s.text))
+        and bool(_SEEN.search(s.text))
         and not _PROMISE.search(s.text)
     )
 

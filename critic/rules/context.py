@@ -106,8 +106,13 @@ class Context:
     @property
     def follow_up(self) -> bool:
         """The draft follows an earlier message of the writer's: a nudge, or a pointer back ("as I mentioned")."""
-        earlier = role_patterns("earlier_message")
-        return any("nagging" in s.functions or earlier.search(s.text) for s in self.analysis.sentences)
+        known = self.memo.get(_FOLLOW_UP)
+        if known is None:  # worked out once per critique: several checks ask
+            earlier = role_patterns("earlier_message")
+            known = self.memo[_FOLLOW_UP] = any(
+                "nagging" in s.functions or earlier.search(s.text) for s in self.analysis.sentences
+            )
+        return known
 
     def content_sentences(self) -> list[Sentence]:
         """Sentences that carry the message: not greetings or sign-offs (a new list each call)."""
@@ -120,3 +125,4 @@ class Context:
 
 
 _CONTENT = "content_sentences"  # its key in Context.memo
+_FOLLOW_UP = "follow_up"  # its key in Context.memo
