@@ -332,7 +332,9 @@ _CONCRETE = re.compile(
 _SEEN = re.compile(
     r"\b(i|we)\b[^.!?]{0,40}\b(saw|seen|noticed|read|heard|tried|visited|watched|spotted|found|ate|attended|drove|"
     r"walked|passed|met|listened|judged|used|counted|checked|looked)\b|\byour\b[^.!?]{0,60}\b(is|are|was|were|has|"
-    r"have|had|still|lists|shows|says|said|mentioned|wrote|posted|published|opened|launched|reported)\b",
+    r"have|had|still|lists|shows|says|said|mentioned|wrote|posted|published|opened|launched|reported)\b|"
+    # A state seen at the reader's place: "water's been pooling by your back lot drain since Monday".
+    r"\b(been|is|are|was|were)\b[^.!?]{0,40}\b(by|on|in|at|outside|behind|near|under|over|above|from) your\b",
     re.IGNORECASE,
 )
 # What a pitch promises the reader ("you can earn $500 a week", "cut your bill by 50%") is not their situation.

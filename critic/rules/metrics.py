@@ -126,6 +126,23 @@ def questions(ctx: Context, params: dict[str, Any]) -> Iterator[Reading]:
         yield _at(asked[min(len(asked) - 1, int(params["first_level"]))], len(asked))
 
 
+@measure("wrapped_lines")
+def wrapped_lines(ctx: Context, params: dict[str, Any]) -> Iterator[Reading]:
+    """Line breaks inside sentences (a hard-wrapped body), pointing at each paragraph that has them."""
+    breaks_in: dict[int, int] = {}
+    for s in ctx.content_sentences():
+        if "\n" in s.text:
+            # A line ending in a space is a soft break (format=flowed, RFC 3676): the reader's client re-joins it.
+            hard = s.text.count("\n") - s.text.count(" \n")
+            if hard:
+                breaks_in[s.paragraph] = breaks_in.get(s.paragraph, 0) + hard
+    total = sum(breaks_in.values())
+    for index, count in breaks_in.items():
+        start, end = ctx.analysis.paragraphs[index]
+        widths = sorted(len(line.rstrip()) for line in ctx.doc.body[start:end].splitlines()[:-1])
+        yield Reading(total, start, end, extra={"width": widths[len(widths) // 2], "in_paragraph": count})
+
+
 @measure("subject_words")
 def subject_words(ctx: Context, params: dict[str, Any]) -> Iterator[Reading]:
     """Words in the subject line; a subject longer than `max_chars` characters counts as over every level."""
