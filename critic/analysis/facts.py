@@ -191,6 +191,8 @@ def _with_functions(
             roles.append("about_reader")
         elif sender > reader and "value" not in roles and "ask" not in roles:
             roles.append("about_sender")
+    if "value" in roles and language == "en" and role_patterns("collateral").search(text):
+        roles.remove("value")  # the writer's catalogue or product video sells; it does not help the reader yet
     if language == "en" and lexicon().machine_talk.search(text, needles):
         # Text aimed at an automated reviewer earns no credit, whatever figures it holds.
         roles = [r for r in roles if r not in ("value", "proof")]

@@ -11,11 +11,16 @@ from critic.ingest.thread import SIGN_OFF
 
 WORD = re.compile(r"[^\W_](?:[\w'’.-]*[^\W_])?")
 _QUANTITY = re.compile(
-    r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|fifty|hundred|half|a third|"
+    # Not "one": mostly a pronoun ("an understandable one", "one of the best"), not a figure.
+    r"\d|\b(two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|fifty|hundred|half|a third|"
     r"a quarter|twice|double|triple)\b",
     re.IGNORECASE,
 )
 _MIN_DATA_WORDS = 7
+# "He mentioned you're at 60 staff": the reader's own figures, reported back to them.
+_TOLD = re.compile(
+    r"\b(you|he|she)( (have|had|'ve|'d))? (mentioned|said|told me|wrote|noted|explained)\b", re.IGNORECASE
+)
 REPLY_COST = 1.0
 # What makes a time or a meeting an ask rather than a description: a proposal, an offer to come or call, a booking.
 _PROPOSES = re.compile(
@@ -50,6 +55,8 @@ def _is_data_point(text: str, sender: int, words: int) -> bool:
     """A figure the reader can use: about the world, or observed by the writer ("I counted 23 threads")."""
     if not casefold.found(_QUANTITY, text) or words < _MIN_DATA_WORDS or text.rstrip().endswith("?"):
         return False
+    if casefold.found(_TOLD, text):
+        return False  # what the reader (or someone for them) said of their own business is theirs, not news to them
     return sender == 0 or (sender <= 1 and casefold.found(_OBSERVED, text))
 
 
