@@ -177,6 +177,16 @@ def _with_functions(
         cost, kind = model_cost, model_kind
         if kind == "meeting" and language == "en" and lexicon().conditional_meeting.found(text, needles):
             cost, kind = REPLY_COST, "reply"  # the meeting waits for the reader's yes; the ask now is a reply
+    if (
+        "value" in roles
+        and language == "en"
+        and (functions[0] in _SENDER_FUNCTIONS or (cost and "ask" not in roles))
+        and s_kind != "resource"
+        and not lexicon().value.found(text, needles)
+    ):
+        # A figure alone made it value; the model reads a boast ("the #1 service, trusted by hundreds") or an ask
+        # ("15 minutes this week?"), which gives the reader nothing.
+        roles.remove("value")
     if cost and "ask" not in roles:
         roles.append("ask")
     # A nudge the model is surest of ("following up on my email") gives nothing, whatever else it half-hears in it.

@@ -12,7 +12,8 @@ from critic.ingest.thread import SIGN_OFF
 WORD = re.compile(r"[^\W_](?:[\w'’.-]*[^\W_])?")
 _QUANTITY = re.compile(
     # Not "one": mostly a pronoun ("an understandable one", "one of the best"), not a figure.
-    r"\d|\b(two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|fifty|hundred|half|a third|"
+    # "The two of us" and "between the two" count people and things already named, not a figure.
+    r"\d|(?<!\bthe )(?<!\bthese )(?<!\bthose )\b(two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|fifty|hundred|half|a third|"
     r"a quarter|twice|double|triple)\b",
     re.IGNORECASE,
 )
