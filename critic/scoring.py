@@ -2,7 +2,7 @@
 
 Each rubric starts at 100 and loses each of its findings' penalty (suggestion 5, warning 25, error 40:
 `PENALTY`, the only place points are decided), floored at 0. Findings on the same words count once, and so do the
-findings of one draft-level verdict; a verdict that two or more rules reach costs as an error. `overall` is the weighted mean of the five rubrics with the
+findings of one draft-level verdict (a verdict merges only with its own); a verdict that two or more rules reach costs as an error. `overall` is the weighted mean of the five rubrics with the
 weights below: the exchange (value first, imposition) weighs most because it decides whether a
 stranger replies at all; empathy next; rapport and clarity polish what is there.
 """
@@ -40,8 +40,15 @@ def score(findings: list[Finding] | tuple[Finding, ...], adjustments: Mapping[st
         if f.rubric not in deductions:
             continue
         group = dict(f.extra).get(VERDICT)
+        # A verdict is about the whole draft and only points at one sentence of it: it merges with its own verdict,
+        # never with a finding that happens to sit on that sentence (which sentence it points at must not matter).
         same = next(
-            (c for c in counted[f.rubric] if _same_words(c, f) or (group and dict(c.extra).get(VERDICT) == group)),
+            (
+                c
+                for c in counted[f.rubric]
+                if (group and dict(c.extra).get(VERDICT) == group)
+                or (not group and not dict(c.extra).get(VERDICT) and _same_words(c, f))
+            ),
             None,
         )
         evidence_for = dict(f.extra).get("evidence_for")

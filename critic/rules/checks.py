@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 from critic.analysis import casefold
 from critic.analysis.facts import SECOND_PERSON
 from critic.analysis.lexicon import lexicon, load_yaml
+from critic.analysis.matcher import WRAPPED
 from critic.model import Finding, Sentence, Severity
 from critic.rules.check_kind import bumped, check
 from critic.rules.context import Context
-from critic.rules.registry import Rule
+from critic.rules.registry import Rule, all_rules
 from critic.rules.thread import is_warm_intro, reader_refusal
 
 _DURATION = re.compile(
@@ -138,7 +140,10 @@ def _no_value_applies(ctx: Context) -> bool:
         return False  # the introduction is what the email gives
     # An ask with nothing given loses points however short the draft; so does a first touch that gives nothing
     # (a note that closes out the writer's own earlier emails is not a first touch, and owes nothing new).
-    return bool(_asks(ctx, 1)) or senders >= 2 or (ctx.first_touch and not ctx.follow_up)
+    # In another language only the sentence model reads the draft: that it found no value is no proof there is none,
+    # so nothing given counts only beside an ask or a pitch it did find.
+    bare = ctx.first_touch and not ctx.follow_up and ctx.analysis.language == "en"
+    return bool(_asks(ctx, 1)) or senders >= 2 or bare
 
 
 @check("value_first.no_value")
@@ -275,8 +280,27 @@ def _grounded_in_reader(reader: list[Sentence]) -> bool:
     """A sentence about the reader's own situation: what they said, wrote or did, as the writer saw it."""
     lex = lexicon()
     return any(
-        lex.specific_connection.holds(s.text, s.needles) or lex.reader_focus.holds(s.text, s.needles) for s in reader
+        (lex.specific_connection.holds(s.text, s.needles) or lex.reader_focus.holds(s.text, s.needles))
+        and not stock_opener(s)
+        for s in reader
     )
+
+
+def stock_opener(s: Sentence) -> bool:
+    """A mail-merge opener ("I came across your profile"): it names the reader's things but says nothing of them."""
+    rule = _rule(TEMPLATE_OPENER)
+    wrapped = WRAPPED in s.needles
+    return any(p.found(s.text, wrapped) for p in rule.live_patterns(s.needles)) and not (
+        rule.unless and rule.unless.found(s.text, s.needles)
+    )
+
+
+TEMPLATE_OPENER = "rapport.template_opener"
+
+
+@functools.cache
+def _rule(rule_id: str) -> Rule:
+    return next(r for r in all_rules() if r.id == rule_id)
 
 
 @check("empathy.reader_absent")
@@ -284,11 +308,12 @@ def reader_absent(rule: Rule, ctx: Context, sev: Severity) -> list[Finding]:
     content = _topic_sentences(ctx)
     # Three sentences without the reader is a pattern; so is a first touch that gives nothing and never names them.
     bare = ctx.first_touch and not any("value" in s.roles for s in content)
-    # "Did you see my email?" says "you" but is about the writer's email: pressure is no sign of the reader.
+    # "Did you see my email?" says "you" but is about the writer's email: pressure is no sign of the reader, and
+    # neither is an ask ("Can you give me 30 minutes?" wants something of them and says nothing about them).
     if (
         (len(content) < 3 and not bare)
         or not content
-        or any(s.reader for s in content if not _PRESSURE & set(s.functions))
+        or any(s.reader for s in content if not _PRESSURE & set(s.functions) and "ask" not in s.roles)
     ):
         return []
     if is_warm_intro(ctx.analysis, ctx.doc):

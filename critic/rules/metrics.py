@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator, Mapping
 from types import MappingProxyType
 from typing import Any, NamedTuple
 
+from critic.analysis.lexicon import role_patterns
 from critic.analysis.readability import joined_grade
 from critic.analysis.sentences import WORD
 from critic.model import Finding, Sentence, Severity
@@ -68,8 +69,11 @@ def message_words(ctx: Context, params: dict[str, Any]) -> Iterator[Reading]:
     """Words of the message, pointing at its first sentence (or the greeting when there is nothing else)."""
     content = ctx.content_sentences()
     target = content[:1] or ctx.analysis.sentences[:1]
+    footer = role_patterns("opt_out_lines")
+    # A mailing-list footer ("To unsubscribe, click here") is boilerplate, not the writer's message.
+    words = sum(s.words for s in content if not footer.search(s.text))
     if target:
-        yield _at(target[0], sum(s.words for s in content))
+        yield _at(target[0], words)
 
 
 @measure("reading_grade")

@@ -6,7 +6,7 @@ import re
 
 from critic.analysis.invitation import reader_invited
 from critic.analysis.language import MODEL_LANGUAGES
-from critic.analysis.lexicon import lexicon
+from critic.analysis.lexicon import lexicon, role_patterns
 from critic.analysis.matcher import LIVE_MEMO_SIZE, WRAPPED, irregular_spaces
 from critic.analysis.memo import Memo
 from critic.analysis.subjects import subject_model
@@ -204,6 +204,10 @@ def _sentence_replacements(replace: str | None, sentence: Sentence) -> tuple[str
     opening = "greeting" in sentence.roles or (sentence.index == 0 and name is not None)
     if replace == "" and opening:  # "Happy Wednesday, Carlos!" opens the email: keep a plain greeting
         return (f"Hi {name.group(1)},",) if name else ()
+    if replace == "" and ("value" in sentence.roles or "proof" in sentence.roles):
+        return ()  # deleting it would take away what the reader gets: the writer rewords it instead
+    if replace == "" and ("nagging" in sentence.functions or role_patterns("earlier_message").search(sentence.text)):
+        return ()  # it says this follows an earlier email; deleting it would make a follow-up read as a first touch
     return (replace,)
 
 
