@@ -48,6 +48,15 @@ def test_findings_without_a_shared_verdict_each_cost() -> None:
     assert score(apart).rubric["value_first"] == 100 - 2 * PENALTY[Severity.WARNING]
 
 
+def test_a_verdict_does_not_swallow_a_finding_that_shares_its_sentence() -> None:
+    """Which sentence a draft-level verdict points at must not decide whether a sentence-level finding costs."""
+    on_same = [_finding("empathy.sender_centred", 0, 10, "who_it_is_about"), _finding("empathy.bragging", 0, 10)]
+    apart = [_finding("empathy.sender_centred", 20, 30, "who_it_is_about"), _finding("empathy.bragging", 0, 10)]
+    assert score(on_same).rubric["empathy"] == score(apart).rubric["empathy"] == 100 - 2 * PENALTY[Severity.WARNING]
+    same_words = [_finding("imposition.time_slot", 0, 10), _finding("imposition.meeting_request", 0, 10)]
+    assert score(same_words).rubric["imposition"] == 100 - PENALTY[Severity.WARNING]
+
+
 def test_draft_level_findings_carry_their_verdict() -> None:
     draft = Draft(
         body="Hi Jo,\n\nWe are a landscaping firm with 12 crews. We install drip irrigation. Can we meet next week?"
