@@ -323,9 +323,13 @@ def dismisses_reader(rule: Rule, ctx: Context, sev: Severity) -> list[Finding]:
 _CONCRETE = re.compile(
     r"\d|\b(yesterday|last (week|month|year|quarter|weekend|spring|summer|autumn|fall|winter|night)|"
     r"since (monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|april|may|june|july|"
-    r"august|september|october|november|december))\b|[\"“][^\"”]{4,}[\"”]|(?<=[a-z,;:] )(?-i:[A-Z])[a-z]{2,}",
+    r"august|september|october|november|december))\b|[\"“][^\"”]{4,}[\"”]",
     re.IGNORECASE,
 )
+# ...or a name: a capitalised word after a lower-case word or a clause mark ("the drain on Elm Street"). Kept apart
+# from _CONCRETE, which casefold can then search lowercased; this one opens on the capital, which the engine skips to
+# (the look-behind, after it, checks the same two characters before it).
+_NAMED = re.compile(r"(?-i:[A-Z])(?<=[a-z,;:] .)[a-z]{2,}", re.IGNORECASE)
 
 
 # Seen, not promised: the writer looked at something of the reader's, or says what theirs is, was or shows.
@@ -344,10 +348,10 @@ def _observes_reader(s: Sentence) -> bool:
     pitch = "about_sender" in s.roles or "ask" in s.roles or _PITCH_FUNCTIONS & set(s.functions)
     return (
         not pitch
-        and bool(s.reader or SECOND_PERSON.search(s.text))
-        and bool(_CONCRETE.search(s.text))
-        and bool(_SEEN.search(s.text))
-        and not _PROMISE.search(s.text)
+        and bool(s.reader or casefold.found(SECOND_PERSON, s.text))
+        and (casefold.found(_CONCRETE, s.text) or _NAMED.search(s.text) is not None)
+        and casefold.found(_SEEN, s.text)
+        and not casefold.found(_PROMISE, s.text)
     )
 
 

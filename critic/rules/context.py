@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from critic.analysis.lexicon import role_patterns
+from critic.analysis.lexicon import lexicon
 from critic.model import Analysis, Document, Finding, Sentence, Severity
 from critic.rules.registry import Rule
 
@@ -108,9 +108,9 @@ class Context:
         """The draft follows an earlier message of the writer's: a nudge, or a pointer back ("as I mentioned")."""
         known = self.memo.get(_FOLLOW_UP)
         if known is None:  # worked out once per critique: several checks ask
-            earlier = role_patterns("earlier_message")
+            earlier = lexicon().earlier_message  # role_patterns("earlier_message"), searched where needles allow
             known = self.memo[_FOLLOW_UP] = any(
-                "nagging" in s.functions or earlier.search(s.text) for s in self.analysis.sentences
+                "nagging" in s.functions or earlier.search(s.text, s.needles) for s in self.analysis.sentences
             )
         return known
 
