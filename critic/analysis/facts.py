@@ -155,7 +155,7 @@ def _with_functions(
         functions = tuple(dict.fromkeys("opt_out" if x in _PRESSING else x for x in functions))
     # Every priced offer names a price: a sentence without a currency sign is not searched for one.
     pitched = language == "en" and (
-        (any(c in text for c in "$€£") and casefold.found(_PRICED_OFFER, text)) or bool(_PITCH_FORM.search(text))
+        (any(c in text for c in "$€£") and casefold.found(_PRICED_OFFER, text)) or casefold.found(_PITCH_FORM, text)
     )
     if pitched:
         # The writer's own service at a price, or what it "helps companies" do, is a pitch, however many figures.

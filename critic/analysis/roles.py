@@ -86,7 +86,7 @@ def lexicon_roles(
     for ask in lex.asks:  # dearest first
         if ask.matcher.found(text, low):
             if ask.kind in _MEETING_KINDS and not text.rstrip().endswith("?"):
-                proposes = proposes if proposes is not None else bool(_PROPOSES.search(text))
+                proposes = proposes if proposes is not None else casefold.found(_PROPOSES, text)
                 if not proposes:
                     continue  # a time or a meeting described ("classes at 9:30 am", "hours: Monday to Friday")
             cost, kind = ask.cost, ask.kind

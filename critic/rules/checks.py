@@ -11,7 +11,7 @@ from critic.model import Finding, Sentence, Severity
 from critic.rules.check_kind import bumped, check
 from critic.rules.context import Context
 from critic.rules.registry import Rule
-from critic.rules.thread import is_warm_intro, reader_refusal
+from critic.rules.thread import reader_refusal
 
 _DURATION = re.compile(
     r"\b(\d+|fifteen|thirty|ten|twenty|forty[- ]five|one)[- ]?(min|mins|minute|minutes|hour|hours|hr|hrs)\b|\b(half an hour|an hour)\b",
@@ -134,7 +134,7 @@ def _no_value_applies(ctx: Context) -> bool:
     senders = sum(1 for s in content if "about_sender" in s.roles)
     if values or proofs or not content:
         return False
-    if is_warm_intro(ctx.analysis, ctx.doc):
+    if ctx.warm_intro:
         return False  # the introduction is what the email gives
     # An ask with nothing given loses points however short the draft; so does a first touch that gives nothing
     # (a note that closes out the writer's own earlier emails is not a first touch, and owes nothing new).
@@ -291,7 +291,7 @@ def reader_absent(rule: Rule, ctx: Context, sev: Severity) -> list[Finding]:
         or any(s.reader for s in content if not _PRESSURE & set(s.functions))
     ):
         return []
-    if is_warm_intro(ctx.analysis, ctx.doc):
+    if ctx.warm_intro:
         return []  # an introduction is about the people it introduces, named to each other rather than "you"
     if any("value" in s.roles for s in content) and not _asks(ctx, min_cost=0.0):
         return []  # a fix or insight handed over with nothing asked back is for the reader, pronouns or not

@@ -8,6 +8,7 @@ from typing import Any
 from critic.analysis.lexicon import lexicon
 from critic.model import Analysis, Document, Finding, Sentence, Severity
 from critic.rules.registry import Rule
+from critic.rules.thread import is_warm_intro
 
 
 def deletion_span(text: str, start: int, end: int) -> tuple[int, int]:
@@ -114,6 +115,15 @@ class Context:
             )
         return known
 
+    @property
+    def warm_intro(self) -> bool:
+        """The draft introduces people to each other (thread.is_warm_intro), worked out once per critique: several
+        checks ask."""
+        known = self.memo.get(_WARM_INTRO)
+        if known is None:
+            known = self.memo[_WARM_INTRO] = is_warm_intro(self.analysis, self.doc)
+        return known
+
     def content_sentences(self) -> list[Sentence]:
         """Sentences that carry the message: not greetings or sign-offs (a new list each call)."""
         content = self.memo.get(_CONTENT)
@@ -126,3 +136,4 @@ class Context:
 
 _CONTENT = "content_sentences"  # its key in Context.memo
 _FOLLOW_UP = "follow_up"  # its key in Context.memo
+_WARM_INTRO = "warm_intro"  # its key in Context.memo
