@@ -51,6 +51,21 @@ def test_every_rewritten_pattern_matches_where_the_original_does() -> None:
             assert [m.regs for m in fast.finditer(text.lower())] == expected, source
 
 
+def test_a_phrase_pattern_asked_for_its_groups_matches_as_written() -> None:
+    """Found lowercased and matched again as written (registry.PhrasePattern.finditer), each match is the one the
+    pattern finds itself: its spans and its groups' own text, which a replacement template copies."""
+    from critic.rules.registry import all_rules
+
+    warm_up()
+    patterns = [p for rule in all_rules() for p in rule.patterns if lowered(p.source) is not None]
+    texts = _texts()
+    for pattern in patterns:
+        written = re.compile(pattern.source, re.IGNORECASE)
+        for text in texts:
+            expected = [(m.regs, m.groups()) for m in written.finditer(text)]
+            assert [(m.regs, m.groups()) for m in pattern.finditer(text, False, groups=True)] == expected
+
+
 @pytest.mark.parametrize(
     ("source", "expected"),
     [

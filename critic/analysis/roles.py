@@ -10,6 +10,15 @@ from critic.analysis.matcher import Matcher
 from critic.ingest.thread import SIGN_OFF
 
 WORD = re.compile(r"[^\W_](?:[\w'’.-]*[^\W_])?")
+# WORD for ASCII text, where ASCII classes match the same characters and are tested by table, not Unicode category.
+_ASCII_WORD = re.compile(WORD.pattern, re.ASCII)
+
+
+def word_count(text: str) -> int:
+    """len(WORD.findall(text))."""
+    return len((_ASCII_WORD if text.isascii() else WORD).findall(text))
+
+
 _QUANTITY = re.compile(
     r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|fifty|hundred|half|a third|"
     r"a quarter|twice|double|triple)\b",
