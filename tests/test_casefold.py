@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from critic.analysis import matcher
-from critic.analysis.casefold import leading_boundary, lowercase_source, lowered, replaced
+from critic.analysis.casefold import ascii_classes, leading_boundary, lowercase_source, lowered, replaced
 from critic.analysis.lexicon import lexicon
 from critic.pipeline import warm_up
 
@@ -82,6 +82,16 @@ def test_a_phrase_pattern_asked_for_its_groups_matches_as_written() -> None:
 )
 def test_rewrites(source: str, expected: str | None) -> None:
     assert lowercase_source(source) == expected
+
+
+@pytest.mark.parametrize("source", [r"a\s+b", r"[\s,]+x", r"[^\s]+", r"\S+\s\S", r"\w+\b", r"[]\s]", r"\\s"])
+def test_ascii_classes_match_ascii_text_as_unicode_classes_do(source: str) -> None:
+    rewritten = ascii_classes(source)
+    assert rewritten is not None
+    ascii_mode, unicode_mode = re.compile(rewritten, re.ASCII), re.compile(source)
+    for text in ("a b", "a\x1cb x", "a\x1f\x1d,,x", "\\s ]x y", "ab_c9 d\te", "".join(map(chr, range(128)))):
+        assert [m.regs for m in ascii_mode.finditer(text)] == [m.regs for m in unicode_mode.finditer(text)]
+    assert ascii_classes(r"[\S]") is None  # the complement of \s cannot be spelled inside a class
 
 
 def test_substitution_keeps_the_texts_own_case() -> None:
