@@ -36,15 +36,17 @@ def score(findings: list[Finding] | tuple[Finding, ...], adjustments: Mapping[st
     # judgement reached by several rules (nothing about the reader, and mostly about the sender).
     # Among equals the widest goes first, so a finding about a whole paragraph takes in the ones inside it
     # whatever order the rules ran in.
+    extras = {id(f): dict(f.extra) for f in findings}  # each finding's extra as a dict, made once
     for f in sorted(findings, key=lambda x: (-PENALTY[x.severity], x.start - x.end)):
         if f.rubric not in deductions:
             continue
-        group = dict(f.extra).get(VERDICT)
+        extra = extras[id(f)]
+        group = extra.get(VERDICT)
         same = next(
-            (c for c in counted[f.rubric] if _same_words(c, f) or (group and dict(c.extra).get(VERDICT) == group)),
+            (c for c in counted[f.rubric] if _same_words(c, f) or (group and extras[id(c)].get(VERDICT) == group)),
             None,
         )
-        evidence_for = dict(f.extra).get("evidence_for")
+        evidence_for = extra.get("evidence_for")
         if evidence_for:
             # A sentence that bears out a draft-level finding (one of the sentences about the sender) is part of it.
             deductions[f.rubric].append({"finding": f.id, "rule": f.rule, "points": 0, "counted_as": evidence_for})

@@ -76,6 +76,25 @@ _URL_NEEDLES = ("http", "www.", ".com", "calendly")
 # Under re.IGNORECASE "i" also matches "ı" and "s" matches "ſ", which lowercase to themselves: a text holding
 # either is always searched, so the needles (read from lowercased text) never skip a match.
 _FOLDED = ("ı", "ſ")
+
+
+def _any_of(needles: tuple[str, ...]) -> re.Pattern[str]:
+    """Whether lowercased text holds one of `needles`, in one search rather than a substring test per needle."""
+    return re.compile("|".join(map(re.escape, needles)))
+
+
+# The forms `_shape` looks for: (name, pattern, its lowered form for lowercased ASCII text as casefold.found uses,
+# the needles one of which a match holds; None: a match needs a digit).
+_FORMS = tuple(
+    (name, pattern, casefold.lowered(pattern.pattern), needles)
+    for name, pattern, needles in (
+        ("time", _TIME, None),
+        ("duration", _DURATION, _any_of(_DURATION_NEEDLES)),
+        ("weekday", _WEEKDAY, _any_of(_WEEKDAY_NEEDLES)),
+        ("money", _MONEY, None),
+        ("url", _URL, _any_of(_URL_NEEDLES)),
+    )
+)
 _FIRST_PERSON = frozenset("i me my mine we us our ours i'm i've i'd i'll we're we've we'd we'll".split())
 _SECOND_PERSON = frozenset(
     "you your yours you're you've you'd you'll yourself sie ihr ihnen dich dir du usted tu tú vous votre vos te".split()
@@ -107,15 +126,11 @@ def _shape(text: str, tokens: list[str]) -> list[str]:
         out.append("shape:modal_start")
     digit = _DIGIT.search(text) is not None
     low = text.lower()
-    folded = any(ch in low for ch in _FOLDED)
-    for name, pattern, possible in (
-        ("time", _TIME, digit),
-        ("duration", _DURATION, folded or any(n in low for n in _DURATION_NEEDLES)),
-        ("weekday", _WEEKDAY, folded or any(n in low for n in _WEEKDAY_NEEDLES)),
-        ("money", _MONEY, digit),
-        ("url", _URL, folded or any(n in low for n in _URL_NEEDLES)),
-    ):
-        if possible and casefold.found(pattern, text):
+    plain = text.isascii()  # then the lowered patterns search `low`, as casefold.found would
+    folded = not plain and any(ch in low for ch in _FOLDED)  # both are non-ASCII
+    for name, pattern, fast, needles in _FORMS:
+        possible = digit if needles is None else folded or needles.search(low) is not None
+        if possible and (fast.search(low) if plain and fast is not None else pattern.search(text)) is not None:
             out.append(f"has:{name}")
     if digit:
         out.append("has:number")
