@@ -94,6 +94,24 @@ def test_ascii_classes_match_ascii_text_as_unicode_classes_do(source: str) -> No
     assert ascii_classes(r"[\S]") is None  # the complement of \s cannot be spelled inside a class
 
 
+def test_the_ascii_variants_in_use_match_ascii_text_as_written() -> None:
+    from critic.analysis import functions, readability, roles
+    from critic.rules import jargon
+
+    pairs = [
+        (functions._PLAIN_TOKEN, functions._ASCII_TOKEN),
+        (roles.WORD, roles._ASCII_WORD),
+        (readability._PUNCTUATION, readability._ASCII_PUNCTUATION),
+        (readability._SENTENCE, readability._ASCII_SENTENCE),
+        (jargon.COMPOUND, jargon._ASCII_COMPOUND),
+    ]
+    texts = [*_texts(), "".join(map(chr, range(128))), "a\x1c$\x1d5 k-9 x\x1fy-z it's 'quoted'. Next!"]
+    for written, variant in pairs:
+        assert variant.flags & re.ASCII
+        for text in texts:
+            assert [m.regs for m in variant.finditer(text)] == [m.regs for m in written.finditer(text)], written
+
+
 def test_substitution_keeps_the_texts_own_case() -> None:
     fast = lowered(r"\byour (time|help)\b")
     assert fast is not None

@@ -43,11 +43,8 @@ _TOKEN = re.compile(
 # _TOKEN less its link and email branches, for text without "http", "www." or "@", where they cannot match: the
 # same tokens, without trying those branches at every word.
 _PLAIN_TOKEN = re.compile(r"[$€£¥]\s?\d[\d,.]*[kKmM]?|\d[\d,.:]*\w*|[^\W\d_]+(?:['’][^\W\d_]+)?|[?!]")
-# The same for ASCII text, with ASCII classes, which the engine tests by table rather than by Unicode category: on
-# ASCII characters \w and \d mean the same either way, and \s is spelled out (Unicode's also holds \x1c-\x1f).
-_ASCII_TOKEN = re.compile(
-    r"[$€£¥][ \t\n\r\f\v\x1c-\x1f]?\d[\d,.]*[kKmM]?|\d[\d,.:]*\w*|[^\W\d_]+(?:['’][^\W\d_]+)?|[?!]", re.ASCII
-)
+# The same for ASCII text, with ASCII classes, which the engine tests by table rather than by Unicode category.
+_ASCII_TOKEN = casefold.ascii_variant(_PLAIN_TOKEN)
 _DIGIT = re.compile(r"\d")
 _TIME = re.compile(r"\b\d{1,2}(?::\d{2})?\s?(?:am|pm|a\.m\.|p\.m\.|h\b|uhr)|\b\d{1,2}:\d{2}\b", re.I)
 _DURATION = re.compile(
@@ -263,7 +260,7 @@ class SentenceModel:
         table = self._words[0]
         tokens = [_tokens(text) for text in texts]
         ids = table.ids
-        rows = []
+        rows: list[list[int]] = []
         for toks in tokens:
             found = [ids.get(t) for t in toks]
             if None in found:
@@ -274,12 +271,12 @@ class SentenceModel:
             rows.append(found)
         words = _grid(rows, PAD)
         index = self.index
-        rows = [
+        features = [
             [i for f in _sentence_features(text, toks) if (i := index.get(f)) is not None]
             for text, toks in zip(texts, tokens, strict=True)
         ]
         padded = self.padded if self.padded is not None else _padded(self.weights)
-        pairs = _grid(rows, len(padded) - 1)
+        pairs = _grid(features, len(padded) - 1)
         # The table is read after every id is known: the rows they name are in it. (np.add.reduce is what .sum calls.)
         return (np.add.reduce(table.rows[words], axis=1) + np.add.reduce(padded[pairs], axis=1)) + self.bias
 

@@ -11,7 +11,7 @@ from critic.ingest.thread import SIGN_OFF
 
 WORD = re.compile(r"[^\W_](?:[\w'’.-]*[^\W_])?")
 # WORD for ASCII text, where ASCII classes match the same characters and are tested by table, not Unicode category.
-_ASCII_WORD = re.compile(WORD.pattern, re.ASCII)
+_ASCII_WORD = casefold.ascii_variant(WORD)
 
 
 def word_count(text: str) -> int:
