@@ -36,22 +36,24 @@ def score(findings: list[Finding] | tuple[Finding, ...], adjustments: Mapping[st
     # judgement reached by several rules (nothing about the reader, and mostly about the sender).
     # Among equals the widest goes first, so a finding about a whole paragraph takes in the ones inside it
     # whatever order the rules ran in.
+    extras = {id(f): dict(f.extra) for f in findings}  # each finding's extra as a dict, made once
     for f in sorted(findings, key=lambda x: (-PENALTY[x.severity], x.start - x.end)):
         if f.rubric not in deductions:
             continue
-        group = dict(f.extra).get(VERDICT)
+        extra = extras[id(f)]
+        group = extra.get(VERDICT)
         # A verdict is about the whole draft and only points at one sentence of it: it merges with its own verdict,
         # never with a finding that happens to sit on that sentence (which sentence it points at must not matter).
         same = next(
             (
                 c
                 for c in counted[f.rubric]
-                if (group and dict(c.extra).get(VERDICT) == group)
-                or (not group and not dict(c.extra).get(VERDICT) and _same_words(c, f))
+                if (group and extras[id(c)].get(VERDICT) == group)
+                or (not group and not extras[id(c)].get(VERDICT) and _same_words(c, f))
             ),
             None,
         )
-        evidence_for = dict(f.extra).get("evidence_for")
+        evidence_for = extra.get("evidence_for")
         if evidence_for:
             # A sentence that bears out a draft-level finding (one of the sentences about the sender) is part of it.
             deductions[f.rubric].append({"finding": f.id, "rule": f.rule, "points": 0, "counted_as": evidence_for})

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from critic.analysis import matcher
-from critic.analysis.casefold import leading_boundary, lowercase_source, lowered, replaced
+from critic.analysis.casefold import ascii_classes, leading_boundary, lowercase_source, lowered, replaced
 from critic.analysis.lexicon import lexicon
 from critic.pipeline import warm_up
 
@@ -51,6 +51,21 @@ def test_every_rewritten_pattern_matches_where_the_original_does() -> None:
             assert [m.regs for m in fast.finditer(text.lower())] == expected, source
 
 
+def test_a_phrase_pattern_asked_for_its_groups_matches_as_written() -> None:
+    """Found lowercased and matched again as written (registry.PhrasePattern.finditer), each match is the one the
+    pattern finds itself: its spans and its groups' own text, which a replacement template copies."""
+    from critic.rules.registry import all_rules
+
+    warm_up()
+    patterns = [p for rule in all_rules() for p in rule.patterns if lowered(p.source) is not None]
+    texts = _texts()
+    for pattern in patterns:
+        written = re.compile(pattern.source, re.IGNORECASE)
+        for text in texts:
+            expected = [(m.regs, m.groups()) for m in written.finditer(text)]
+            assert [(m.regs, m.groups()) for m in pattern.finditer(text, False, groups=True)] == expected
+
+
 @pytest.mark.parametrize(
     ("source", "expected"),
     [
@@ -67,6 +82,34 @@ def test_every_rewritten_pattern_matches_where_the_original_does() -> None:
 )
 def test_rewrites(source: str, expected: str | None) -> None:
     assert lowercase_source(source) == expected
+
+
+@pytest.mark.parametrize("source", [r"a\s+b", r"[\s,]+x", r"[^\s]+", r"\S+\s\S", r"\w+\b", r"[]\s]", r"\\s"])
+def test_ascii_classes_match_ascii_text_as_unicode_classes_do(source: str) -> None:
+    rewritten = ascii_classes(source)
+    assert rewritten is not None
+    ascii_mode, unicode_mode = re.compile(rewritten, re.ASCII), re.compile(source)
+    for text in ("a b", "a\x1cb x", "a\x1f\x1d,,x", "\\s ]x y", "ab_c9 d\te", "".join(map(chr, range(128)))):
+        assert [m.regs for m in ascii_mode.finditer(text)] == [m.regs for m in unicode_mode.finditer(text)]
+    assert ascii_classes(r"[\S]") is None  # the complement of \s cannot be spelled inside a class
+
+
+def test_the_ascii_variants_in_use_match_ascii_text_as_written() -> None:
+    from critic.analysis import functions, readability, roles
+    from critic.rules import jargon
+
+    pairs = [
+        (functions._PLAIN_TOKEN, functions._ASCII_TOKEN),
+        (roles.WORD, roles._ASCII_WORD),
+        (readability._PUNCTUATION, readability._ASCII_PUNCTUATION),
+        (readability._SENTENCE, readability._ASCII_SENTENCE),
+        (jargon.COMPOUND, jargon._ASCII_COMPOUND),
+    ]
+    texts = [*_texts(), "".join(map(chr, range(128))), "a\x1c$\x1d5 k-9 x\x1fy-z it's 'quoted'. Next!"]
+    for written, variant in pairs:
+        assert variant.flags & re.ASCII
+        for text in texts:
+            assert [m.regs for m in variant.finditer(text)] == [m.regs for m in written.finditer(text)], written
 
 
 def test_substitution_keeps_the_texts_own_case() -> None:

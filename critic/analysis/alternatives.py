@@ -36,7 +36,12 @@ class Alternatives:
             live = self._memo[present] = tuple(
                 (src, lowered(src)) for need, src in self._items if need is None or not need.isdisjoint(present)
             )
+        if not live:
+            return False
         if text.isascii():
             low = text.lower()
-            return any((fast or compiled(src)).search(low if fast else text) is not None for src, fast in live)
+            for src, fast in live:  # a loop, not any(<generator>): few patterns are live in one sentence
+                if (fast.search(low) if fast is not None else compiled(src).search(text)) is not None:
+                    return True
+            return False
         return any(compiled(src).search(text) is not None for src, _ in live)

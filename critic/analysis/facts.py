@@ -16,7 +16,7 @@ from critic.analysis.functions import sentence_model
 from critic.analysis.language import MODEL_LANGUAGES
 from critic.analysis.lexicon import Lexicon, lexicon, role_patterns
 from critic.analysis.memo import SENTENCES, Memo
-from critic.analysis.roles import REPLY_COST, WORD, greeted_name, lexicon_roles, names_pattern
+from critic.analysis.roles import REPLY_COST, greeted_name, lexicon_roles, names_pattern, word_count
 
 Lexical = tuple[tuple[str, ...], float, str, int, int]  # roles, ask cost, ask kind, reader, sender
 Judged = tuple[tuple[str, ...], float, str, int, int, tuple[str, ...]]  # ... and the sentence's functions
@@ -54,7 +54,7 @@ def sentence_facts(
         key = (text, found, i == 0, names.pattern if names else None, language)
         known = _FACTS.get(key)
         if known is None:
-            words = len(WORD.findall(text))
+            words = word_count(text)
             lexical = lexicon_roles(text, found, lex, i == 0, names, words)
             fresh.append((i, key, lexical, words))
             opening = lexical[0]
@@ -155,7 +155,7 @@ def _with_functions(
         functions = tuple(dict.fromkeys("opt_out" if x in _PRESSING else x for x in functions))
     # Every priced offer names a price: a sentence without a currency sign is not searched for one.
     pitched = language == "en" and (
-        (any(c in text for c in "$€£") and casefold.found(_PRICED_OFFER, text)) or bool(_PITCH_FORM.search(text))
+        (any(c in text for c in "$€£") and casefold.found(_PRICED_OFFER, text)) or casefold.found(_PITCH_FORM, text)
     )
     if pitched:
         # The writer's own service at a price, or what it "helps companies" do, is a pitch, however many figures.

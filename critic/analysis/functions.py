@@ -40,6 +40,11 @@ PAD = 0  # the word table's row of -0.0
 _TOKEN = re.compile(
     r"https?://\S+|www\.\S+|[\w.+-]+@[\w-]+\.[\w.]+|[$€£¥]\s?\d[\d,.]*[kKmM]?|\d[\d,.:]*\w*|[^\W\d_]+(?:['’][^\W\d_]+)?|[?!]"
 )
+# _TOKEN less its link and email branches, for text without "http", "www." or "@", where they cannot match: the
+# same tokens, without trying those branches at every word.
+_PLAIN_TOKEN = re.compile(r"[$€£¥]\s?\d[\d,.]*[kKmM]?|\d[\d,.:]*\w*|[^\W\d_]+(?:['’][^\W\d_]+)?|[?!]")
+# The same for ASCII text, with ASCII classes, which the engine tests by table rather than by Unicode category.
+_ASCII_TOKEN = casefold.ascii_variant(_PLAIN_TOKEN)
 _DIGIT = re.compile(r"\d")
 _TIME = re.compile(r"\b\d{1,2}(?::\d{2})?\s?(?:am|pm|a\.m\.|p\.m\.|h\b|uhr)|\b\d{1,2}:\d{2}\b", re.I)
 _DURATION = re.compile(
@@ -68,6 +73,25 @@ _URL_NEEDLES = ("http", "www.", ".com", "calendly")
 # Under re.IGNORECASE "i" also matches "ı" and "s" matches "ſ", which lowercase to themselves: a text holding
 # either is always searched, so the needles (read from lowercased text) never skip a match.
 _FOLDED = ("ı", "ſ")
+
+
+def _any_of(needles: tuple[str, ...]) -> re.Pattern[str]:
+    """Whether lowercased text holds one of `needles`, in one search rather than a substring test per needle."""
+    return re.compile("|".join(map(re.escape, needles)))
+
+
+# The forms `_shape` looks for: (name, pattern, its lowered form for lowercased ASCII text as casefold.found uses,
+# the needles one of which a match holds; None: a match needs a digit).
+_FORMS = tuple(
+    (name, pattern, casefold.lowered(pattern.pattern), needles)
+    for name, pattern, needles in (
+        ("time", _TIME, None),
+        ("duration", _DURATION, _any_of(_DURATION_NEEDLES)),
+        ("weekday", _WEEKDAY, _any_of(_WEEKDAY_NEEDLES)),
+        ("money", _MONEY, None),
+        ("url", _URL, _any_of(_URL_NEEDLES)),
+    )
+)
 _FIRST_PERSON = frozenset("i me my mine we us our ours i'm i've i'd i'll we're we've we'd we'll".split())
 _SECOND_PERSON = frozenset(
     "you your yours you're you've you'd you'll yourself sie ihr ihnen dich dir du usted tu tú vous votre vos te".split()
@@ -99,15 +123,11 @@ def _shape(text: str, tokens: list[str]) -> list[str]:
         out.append("shape:modal_start")
     digit = _DIGIT.search(text) is not None
     low = text.lower()
-    folded = any(ch in low for ch in _FOLDED)
-    for name, pattern, possible in (
-        ("time", _TIME, digit),
-        ("duration", _DURATION, folded or any(n in low for n in _DURATION_NEEDLES)),
-        ("weekday", _WEEKDAY, folded or any(n in low for n in _WEEKDAY_NEEDLES)),
-        ("money", _MONEY, digit),
-        ("url", _URL, folded or any(n in low for n in _URL_NEEDLES)),
-    ):
-        if possible and casefold.found(pattern, text):
+    plain = text.isascii()  # then the lowered patterns search `low`, as casefold.found would
+    folded = not plain and any(ch in low for ch in _FOLDED)  # both are non-ASCII
+    for name, pattern, fast, needles in _FORMS:
+        possible = digit if needles is None else folded or needles.search(low) is not None
+        if possible and (fast.search(low) if plain and fast is not None else pattern.search(text)) is not None:
             out.append(f"has:{name}")
     if digit:
         out.append("has:number")
@@ -140,7 +160,11 @@ def _tokens(text: str) -> list[str]:
     normals = _NORMALS
     if len(normals) >= CACHE_ENTRIES:
         normals.clear()
-    return [n if (n := normals.get(t)) is not None else normals.setdefault(t, _normal(t)) for t in _TOKEN.findall(text)]
+    if "@" in text or "http" in text or "www." in text:
+        found = _TOKEN.findall(text)
+    else:
+        found = (_ASCII_TOKEN if text.isascii() else _PLAIN_TOKEN).findall(text)
+    return [n if (n := normals.get(t)) is not None else normals.setdefault(t, _normal(t)) for t in found]
 
 
 def _sentence_features(text: str, tokens: list[str]) -> list[str]:
@@ -221,7 +245,8 @@ class SentenceModel:
             for text, logits in scored.items():
                 self._remember(self._sentences, text, logits)
             known = [logits if logits is not None else scored[text] for text, logits in zip(texts, known, strict=True)]
-        return 1.0 / (1.0 + np.exp(-np.clip(np.stack(known), -30, 30)))
+        # np.clip(x, -30, 30), without its Python-level dispatch: the same values, NaN and -0.0 included.
+        return 1.0 / (1.0 + np.exp(-np.minimum(np.maximum(np.stack(known), -30), 30)))
 
     def _logits(self, texts: list[str]) -> np.ndarray:
         """(texts, functions) logits, all texts scored together.
@@ -234,27 +259,26 @@ class SentenceModel:
             self._words[:] = [_WordRows(len(self.bias))]
         table = self._words[0]
         tokens = [_tokens(text) for text in texts]
-        words = np.full((len(texts), max(map(len, tokens))), PAD, np.intp)
         ids = table.ids
-        for at, toks in enumerate(tokens):
+        rows: list[list[int]] = []
+        for toks in tokens:
             found = [ids.get(t) for t in toks]
             if None in found:
                 found = [
                     i if i is not None else table.add(t, self._word_weights(t))
                     for t, i in zip(toks, found, strict=True)
                 ]
-            words[at, : len(found)] = found
+            rows.append(found)
+        words = _grid(rows, PAD)
         index = self.index
-        rows = [
+        features = [
             [i for f in _sentence_features(text, toks) if (i := index.get(f)) is not None]
             for text, toks in zip(texts, tokens, strict=True)
         ]
         padded = self.padded if self.padded is not None else _padded(self.weights)
-        pairs = np.full((len(texts), max(map(len, rows))), len(padded) - 1, np.intp)
-        for at, found in enumerate(rows):
-            pairs[at, : len(found)] = found
-        # The table is read after every id is known: the rows they name are in it.
-        return (table.rows[words].sum(axis=1) + padded[pairs].sum(axis=1)) + self.bias
+        pairs = _grid(features, len(padded) - 1)
+        # The table is read after every id is known: the rows they name are in it. (np.add.reduce is what .sum calls.)
+        return (np.add.reduce(table.rows[words], axis=1) + np.add.reduce(padded[pairs], axis=1)) + self.bias
 
     def _word_weights(self, token: str) -> np.ndarray:
         """The summed weights of one word's features (the word and its character n-grams)."""
@@ -309,6 +333,16 @@ class SentenceModel:
                 order = np.asarray(picked, np.intp)
                 hits[r] = order[np.argsort(-probs[r][order])].tolist()
         return hits
+
+
+def _grid(rows: list[list[int]], pad: int) -> np.ndarray:
+    """The rows as one (rows, longest) array of ids, each padded with `pad`: one conversion, not one per row."""
+    width = max(map(len, rows))
+    flat: list[int] = []
+    for row in rows:
+        flat += row
+        flat += [pad] * (width - len(row))
+    return np.array(flat, np.intp).reshape(len(rows), width)
 
 
 def _padded(weights: np.ndarray) -> np.ndarray:

@@ -121,6 +121,7 @@ class Lexicon:
     machine_talk: Alternatives = Alternatives(())
     invited_in_draft: Alternatives = Alternatives(())  # reader_invitations_in_draft
     warm_intro: Alternatives = Alternatives(())
+    earlier_message: Alternatives = Alternatives(())
 
 
 def _weighted(table: dict[int, list[str]]) -> tuple[tuple[int, Matcher], ...]:
@@ -160,6 +161,7 @@ def lexicon() -> Lexicon:
         machine_talk=Alternatives(data["machine_talk"]),
         invited_in_draft=Alternatives(data["reader_invitations_in_draft"]),
         warm_intro=Alternatives(data["warm_intro"]),
+        earlier_message=Alternatives(data["earlier_message"]),
     )
     patterns_loaded()
     return lex

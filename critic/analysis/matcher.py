@@ -356,9 +356,14 @@ class Matcher:
     def found(self, text: str, present: frozenset[str] | None = None) -> bool:
         """Whether `search` finds a match (faster: ASCII text is searched lowercased, see casefold)."""
         live = self._live(present, text)
+        if not live:
+            return False  # the common case: no pattern's needles are in the text
         if text.isascii():
             low = text.lower()
-            return any((fast or compiled(src)).search(low if fast else text) is not None for src, fast in live)
+            for src, fast in live:  # a loop, not any(<generator>): most texts have one live pattern or two
+                if (fast.search(low) if fast is not None else compiled(src).search(text)) is not None:
+                    return True
+            return False
         return any(compiled(src).search(text) is not None for src, _ in live)
 
     def holds(self, text: str, present: frozenset[str] | None = None) -> bool:

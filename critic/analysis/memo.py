@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import contextlib
+from collections import deque
 from collections.abc import Hashable
 from typing import TypeVar
 
@@ -19,15 +19,25 @@ V = TypeVar("V")
 class Memo(dict[K, V]):
     """A dict that forgets its oldest entry once full; threads may share it (a lost entry is only worked out again)."""
 
-    __slots__ = ("size",)
+    __slots__ = ("size", "_order")
 
     def __init__(self, size: int) -> None:
         super().__init__()
         self.size = size
+        # Keys in insertion order: a full dict's oldest key is a popleft, where next(iter(dict)) walks past the
+        # slots of every key evicted since the dict last resized (a cold process evicts on every put).
+        self._order: deque[K] = deque()
 
     def put(self, key: K, value: V) -> None:
-        if len(self) >= self.size:
-            # Oldest first (dicts keep insertion order); another thread may be evicting at the same moment.
-            with contextlib.suppress(StopIteration, RuntimeError):
-                self.pop(next(iter(self)), None)
+        if key not in self:
+            while len(self) >= self.size and self._order:
+                try:  # another thread may be evicting at the same moment
+                    self.pop(self._order.popleft(), None)
+                except IndexError:
+                    break
+            self._order.append(key)
         self[key] = value
+
+    def clear(self) -> None:
+        super().clear()
+        self._order.clear()

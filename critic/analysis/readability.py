@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from critic.analysis import cache
+from critic.analysis.casefold import ascii_variant
 from critic.analysis.memo import SENTENCES, Memo
 
 LANG = "en_US"
@@ -30,6 +31,8 @@ LANG = "en_US"
 _NONCONTRACTION_APOSTROPHE = re.compile(r"\'(?![tsd]|ve|ll|re)")
 _PUNCTUATION = re.compile(r"[^\w\s\']")
 _SENTENCE = re.compile(r"\b[^.!?]+[.!?]*", re.UNICODE)
+# The same two for ASCII text (most email): ASCII classes, tested by table rather than by Unicode category.
+_ASCII_PUNCTUATION, _ASCII_SENTENCE = ascii_variant(_PUNCTUATION), ascii_variant(_SENTENCE)
 _MIN_SENTENCE_WORDS = 3  # textstat ignores "sentences" of two words or fewer
 _VARIANT = re.compile(r"\(\d+\)$")  # cmudict marks a word's second and later pronunciations "word(2)"
 _HYPHEN_LEFT, _HYPHEN_RIGHT = 2, 2  # pyphen.Pyphen's defaults, as textstat uses it
@@ -234,14 +237,15 @@ def _syllables(word: str) -> int:
 
 def _words(text: str) -> list[str]:
     """textstat's `list_words`: punctuation removed except apostrophes in contractions, split on whitespace."""
-    return _PUNCTUATION.sub("", _NONCONTRACTION_APOSTROPHE.sub("", text)).split()
+    punctuation = _ASCII_PUNCTUATION if text.isascii() else _PUNCTUATION
+    return punctuation.sub("", _NONCONTRACTION_APOSTROPHE.sub("", text)).split()
 
 
 def _sentences(text: str) -> int:
     """textstat's `count_sentences`: runs ending in . ! or ?, not counting runs of two words or fewer."""
     if not text:
         return 0
-    runs = _SENTENCE.findall(text)
+    runs = (_ASCII_SENTENCE if text.isascii() else _SENTENCE).findall(text)
     short = sum(1 for run in runs if len(_words(run)) < _MIN_SENTENCE_WORDS)
     return max(1, len(runs) - short)
 
@@ -278,7 +282,7 @@ def _counts(text: str) -> _Counts:
     found = _COUNTS.get(text)
     if found is None:
         words = _words(text)
-        runs = _SENTENCE.findall(text)
+        runs = (_ASCII_SENTENCE if text.isascii() else _SENTENCE).findall(text)
         known = _WORDS.get
         syllables = 0
         for word in words:

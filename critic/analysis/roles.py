@@ -10,6 +10,15 @@ from critic.analysis.matcher import Matcher
 from critic.ingest.thread import SIGN_OFF
 
 WORD = re.compile(r"[^\W_](?:[\w'’.-]*[^\W_])?")
+# WORD for ASCII text, where ASCII classes match the same characters and are tested by table, not Unicode category.
+_ASCII_WORD = casefold.ascii_variant(WORD)
+
+
+def word_count(text: str) -> int:
+    """len(WORD.findall(text))."""
+    return len((_ASCII_WORD if text.isascii() else WORD).findall(text))
+
+
 _QUANTITY = re.compile(
     # Not "one": mostly a pronoun ("an understandable one", "one of the best"), not a figure.
     # "The two of us" and "between the two" count people and things already named, not a figure.
@@ -94,7 +103,7 @@ def lexicon_roles(
     for ask in lex.asks:  # dearest first
         if ask.matcher.found(text, low):
             if ask.kind in _MEETING_KINDS and not text.rstrip().endswith("?"):
-                proposes = proposes if proposes is not None else bool(_PROPOSES.search(text))
+                proposes = proposes if proposes is not None else casefold.found(_PROPOSES, text)
                 if not proposes:
                     continue  # a time or a meeting described ("classes at 9:30 am", "hours: Monday to Friday")
             cost, kind = ask.cost, ask.kind

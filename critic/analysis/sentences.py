@@ -27,10 +27,16 @@ ROLES: tuple[str, ...] = (
     "other",
 )
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t\r]*\n\s*")
-# Possessive runs that start only at the run's first character: a 100 KB run of "?" stays linear.
+# A sentence ends at a run of end marks, closing quotes or brackets before a space (possessive runs that start only at
+# the run's first character: a 100 KB run of "?" stays linear), or between "!" or "?" and a capital ("Hi!Thanks").
+# Each pattern opens on a character the engine can skip to: the run's first character, checked after it to have no
+# mark before it, and the "!" or "?" itself (the sentence ends after it).
+_MARKS, _CLOSERS = ".!?…", "\"”’')\\]"
 _SENTENCE_END = re.compile(
-    r"(?<![.!?…\"”’')\]])(?:[.!?…]++[\"”’')\]]*+|[\"”’')\]]++[.!?…]++[\"”’')\]]*+)(?=\s++\S)|(?<=[!?])(?=[A-Z])"
+    rf"(?:[{_MARKS}](?<![{_MARKS}{_CLOSERS}].)[{_MARKS}]*+[{_CLOSERS}]*+"
+    rf"|[{_CLOSERS}](?<![{_MARKS}{_CLOSERS}].)[{_CLOSERS}]*+[{_MARKS}]++[{_CLOSERS}]*+)(?=\s++\S)"
 )
+_RUN_ON = re.compile(r"[!?](?=[A-Z])")
 _ABBREVIATIONS = frozenset(
     "mr mrs ms dr prof inc ltd co corp vs e.g i.e jr sr st no approx dept est u.s a.m p.m fig jan feb mar apr aug "
     "sep sept oct nov dec mt ft".split()
@@ -76,17 +82,24 @@ def _split_sentences(body: str, start: int, end: int) -> list[tuple[int, int]]:
     return [piece for s, e in _raw_sentences(body, start, end) for piece in _cap(body, s, e)]
 
 
+def _ends(segment: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence end in order: the two kinds never overlap (a run holds no capital)."""
+    ends = [m.span() for m in _SENTENCE_END.finditer(segment)]
+    run_on = [(m.end(), m.end()) for m in _RUN_ON.finditer(segment)]
+    return sorted(ends + run_on) if run_on else ends
+
+
 def _raw_sentences(body: str, start: int, end: int) -> list[tuple[int, int]]:
     out = []
     segment = body[start:end]
     cursor = 0
-    for m in _SENTENCE_END.finditer(segment):
-        words = segment[cursor : m.start()].rsplit(None, 1)  # [] when only spaces come before
+    for at, stop in _ends(segment):
+        words = segment[cursor:at].rsplit(None, 1)  # [] when only spaces come before
         last_word = words[-1].lower().rstrip(".") if words else ""
-        if segment[m.start()] == "." and (last_word in _ABBREVIATIONS or (len(last_word) == 1 and last_word.isalpha())):
+        if segment[at] == "." and (last_word in _ABBREVIATIONS or (len(last_word) == 1 and last_word.isalpha())):
             continue
-        out.append((start + cursor, start + m.end()))
-        cursor = m.end()
+        out.append((start + cursor, start + stop))
+        cursor = stop
     out.append((start + cursor, end))
     return out
 
@@ -166,7 +179,11 @@ def _stats(doc: Document, sentences: list[Sentence], paragraphs: list[tuple[int,
     sender = sum(1 for s in sentences if "about_sender" in s.roles)
     asks = [s for s in sentences if "ask" in s.roles]
     values = [s for s in sentences if "value" in s.roles]
-    role_counts = {role: sum(1 for s in sentences if role in s.roles) for role in ROLES}
+    role_counts = dict.fromkeys(ROLES, 0)
+    for s in sentences:  # one pass: each role a sentence holds counts it once
+        for role in set(s.roles):
+            if role in role_counts:
+                role_counts[role] += 1
     return {
         "words": words,
         "sentences": len(sentences),

@@ -13,7 +13,7 @@ from critic.model import Finding, Sentence, Severity
 from critic.rules.check_kind import bumped, check
 from critic.rules.context import Context
 from critic.rules.registry import Rule, all_rules
-from critic.rules.thread import is_warm_intro, reader_refusal
+from critic.rules.thread import reader_refusal
 
 _DURATION = re.compile(
     r"\b(\d+|fifteen|thirty|ten|twenty|forty[- ]five|one)[- ]?(min|mins|minute|minutes|hour|hours|hr|hrs)\b|\b(half an hour|an hour)\b",
@@ -136,7 +136,7 @@ def _no_value_applies(ctx: Context) -> bool:
     senders = sum(1 for s in content if "about_sender" in s.roles)
     if values or proofs or not content:
         return False
-    if is_warm_intro(ctx.analysis, ctx.doc):
+    if ctx.warm_intro:
         return False  # the introduction is what the email gives
     # An ask with nothing given loses points however short the draft; so does a first touch that gives nothing
     # (a note that closes out the writer's own earlier emails is not a first touch, and owes nothing new).
@@ -316,7 +316,7 @@ def reader_absent(rule: Rule, ctx: Context, sev: Severity) -> list[Finding]:
         or any(s.reader for s in content if not _PRESSURE & set(s.functions) and "ask" not in s.roles)
     ):
         return []
-    if is_warm_intro(ctx.analysis, ctx.doc):
+    if ctx.warm_intro:
         return []  # an introduction is about the people it introduces, named to each other rather than "you"
     if any("value" in s.roles for s in content) and not _asks(ctx, min_cost=0.0):
         return []  # a fix or insight handed over with nothing asked back is for the reader, pronouns or not
@@ -348,9 +348,13 @@ def dismisses_reader(rule: Rule, ctx: Context, sev: Severity) -> list[Finding]:
 _CONCRETE = re.compile(
     r"\d|\b(yesterday|last (week|month|year|quarter|weekend|spring|summer|autumn|fall|winter|night)|"
     r"since (monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|april|may|june|july|"
-    r"august|september|october|november|december))\b|[\"“][^\"”]{4,}[\"”]|(?<=[a-z,;:] )(?-i:[A-Z])[a-z]{2,}",
+    r"august|september|october|november|december))\b|[\"“][^\"”]{4,}[\"”]",
     re.IGNORECASE,
 )
+# ...or a name: a capitalised word after a lower-case word or a clause mark ("the drain on Elm Street"). Kept apart
+# from _CONCRETE, which casefold can then search lowercased; this one opens on the capital, which the engine skips to
+# (the look-behind, after it, checks the same two characters before it).
+_NAMED = re.compile(r"(?-i:[A-Z])(?<=[a-z,;:] .)[a-z]{2,}", re.IGNORECASE)
 
 
 # Seen, not promised: the writer looked at something of the reader's, or says what theirs is, was or shows.
@@ -371,10 +375,10 @@ def _observes_reader(s: Sentence) -> bool:
     pitch = "about_sender" in s.roles or "ask" in s.roles or _PITCH_FUNCTIONS & set(s.functions)
     return (
         not pitch
-        and bool(s.reader or SECOND_PERSON.search(s.text))
-        and bool(_CONCRETE.search(s.text))
-        and bool(_SEEN.search(s.text))
-        and not _PROMISE.search(s.text)
+        and bool(s.reader or casefold.found(SECOND_PERSON, s.text))
+        and (casefold.found(_CONCRETE, s.text) or _NAMED.search(s.text) is not None)
+        and casefold.found(_SEEN, s.text)
+        and not casefold.found(_PROMISE, s.text)
     )
 
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from critic.analysis.lexicon import role_patterns
+from critic.analysis.lexicon import lexicon
 from critic.model import Analysis, Document, Finding, Sentence, Severity
 from critic.rules.registry import Rule
+from critic.rules.thread import is_warm_intro
 
 
 def deletion_span(text: str, start: int, end: int) -> tuple[int, int]:
@@ -108,10 +109,19 @@ class Context:
         """The draft follows an earlier message of the writer's: a nudge, or a pointer back ("as I mentioned")."""
         known = self.memo.get(_FOLLOW_UP)
         if known is None:  # worked out once per critique: several checks ask
-            earlier = role_patterns("earlier_message")
+            earlier = lexicon().earlier_message  # role_patterns("earlier_message"), searched where needles allow
             known = self.memo[_FOLLOW_UP] = any(
-                "nagging" in s.functions or earlier.search(s.text) for s in self.analysis.sentences
+                "nagging" in s.functions or earlier.search(s.text, s.needles) for s in self.analysis.sentences
             )
+        return known
+
+    @property
+    def warm_intro(self) -> bool:
+        """The draft introduces people to each other (thread.is_warm_intro), worked out once per critique: several
+        checks ask."""
+        known = self.memo.get(_WARM_INTRO)
+        if known is None:
+            known = self.memo[_WARM_INTRO] = is_warm_intro(self.analysis, self.doc)
         return known
 
     def content_sentences(self) -> list[Sentence]:
@@ -126,3 +136,4 @@ class Context:
 
 _CONTENT = "content_sentences"  # its key in Context.memo
 _FOLLOW_UP = "follow_up"  # its key in Context.memo
+_WARM_INTRO = "warm_intro"  # its key in Context.memo

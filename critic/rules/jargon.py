@@ -13,10 +13,12 @@ import functools
 import re
 from dataclasses import dataclass, field
 
+from critic.analysis.casefold import ascii_variant
 from critic.analysis.matcher import trie
 from critic.analysis.memo import SENTENCES, Memo
 
 COMPOUND = re.compile(r"\b[A-Za-z]{2,}(?:-[A-Za-z]{2,})+\b")
+_ASCII_COMPOUND = ascii_variant(COMPOUND)  # the same matches in ASCII text, its \b tested by table
 _WORD_CHAR = re.compile(r"\w")
 
 
@@ -64,9 +66,12 @@ def terms(words: tuple[str, ...]) -> Terms:
     for t in lower:
         first.setdefault(t[0], []).append(t[1:])
     branches = [re.escape(ch) + r"(?<!\w.)" + trie(rest) for ch, rest in sorted(first.items())]
-    return Terms(written, re.compile("(" + "|".join(branches) + r")\b"))
+    # It only searches lowercased ASCII text: ASCII classes, tested by table (see casefold.ascii_variant).
+    return Terms(written, ascii_variant(re.compile("(" + "|".join(branches) + r")\b")))
 
 
 def compounds(text: str) -> list[str]:
     """Hyphenated compounds of two or more words ("AI-driven"), as written."""
-    return COMPOUND.findall(text) if "-" in text else []
+    if "-" not in text:
+        return []
+    return (_ASCII_COMPOUND if text.isascii() else COMPOUND).findall(text)

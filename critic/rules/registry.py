@@ -65,8 +65,24 @@ class PhrasePattern:
     def finditer(self, text: str, wrapped: bool, groups: bool = False) -> Iterator[re.Match[str]]:
         """The matches of the variant for `wrapped` in `text`: their spans, and their groups' text when `groups`."""
         source = self.wrapped_source if wrapped and self.wrapped_source else self.source
-        fast = lowered(source) if not groups and text.isascii() else None
-        return fast.finditer(text.lower()) if fast else compiled(source).finditer(text)
+        fast = lowered(source) if text.isascii() else None
+        if fast is None:
+            return compiled(source).finditer(text)
+        if not groups:
+            return fast.finditer(text.lower())
+        return _matched_again(compiled(source), fast, text)
+
+
+def _matched_again(regex: re.Pattern[str], fast: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
+    """regex.finditer(text), its matches found by `fast` (regex lowered: see casefold) in the lowercased text.
+
+    The lowered pattern matches where the pattern does; matched again there as written, each match has its groups'
+    own text. Only where something matched, which is rare, is the slower pattern run.
+    """
+    for m in fast.finditer(text.lower()):
+        again = regex.match(text, m.start())
+        if again is not None:  # always (casefold's promise); a look-behind sees the text before the position too
+            yield again
 
 
 @dataclass(frozen=True)
