@@ -89,6 +89,14 @@ _MODEL_ASKS: tuple[tuple[str, float, str], ...] = (
     ("reply_ask", REPLY_COST, "reply"),
 )
 _VALUE_FUNCTIONS = frozenset({"insight", "resource_offer", "intro_offer"})
+_OFFERS = frozenset({"resource_offer", "intro_offer"})
+
+
+def _quoted(text: str) -> bool:
+    """The sentence opens or closes a quotation it does not finish: part of quoted words, not the writer's own."""
+    return text.count('"') % 2 == 1 or text.count("“") != text.count("”")
+
+
 _PRESSING = frozenset({"nagging", "guilt"})
 _READER_FUNCTIONS = frozenset({"reader_situation", "reader_reference"})
 _SENDER_FUNCTIONS = frozenset({"sender_boast", "generic_claim"})
@@ -171,7 +179,12 @@ def _with_functions(
         roles.append("sign_off")
     if f & {"pleasantry", "small_talk", "flattery"} and "pleasantry" not in roles:
         roles.append("pleasantry")
-    model_cost, model_kind = next(((c, k) for name, c, k in _MODEL_ASKS if name in f), (0.0, ""))
+    # An offer the model is surest of ("If you like, I can send a 2-minute video") costs no meeting, whatever
+    # length or day it names: only a reply can be asked beside it.
+    offered = functions[0] in _OFFERS
+    model_cost, model_kind = next(
+        ((c, k) for name, c, k in _MODEL_ASKS if name in f and not (offered and c > REPLY_COST)), (0.0, "")
+    )
     # A question form ("Could you...?") says only that something is asked; the model says what it costs to grant.
     if model_cost > cost and (not cost or kind == "reply"):
         cost, kind = model_cost, model_kind
@@ -187,6 +200,11 @@ def _with_functions(
         # A figure alone made it value; the model reads a boast ("the #1 service, trusted by hundreds") or an ask
         # ("15 minutes this week?"), which gives the reader nothing.
         roles.remove("value")
+    if cost and _quoted(text):
+        # Words in quotation marks are someone else's ("see you on [day]; need to move it?" in a template handed
+        # over): they ask the reader nothing.
+        cost, kind = 0.0, ""
+        roles = [r for r in roles if r != "ask"]
     if cost and "ask" not in roles:
         roles.append("ask")
     # A nudge the model is surest of ("following up on my email") gives nothing, whatever else it half-hears in it.
