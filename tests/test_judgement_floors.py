@@ -16,12 +16,12 @@ from critic.cli.evaluate import evaluate
 DATA = Path(__file__).parent / "data"
 # Per frozen set: floors on what must stay high, ceilings on what must stay low.
 FLOORS = {
-    "heldout.yaml": {"macro_f1": 0.78, "auc_good_vs_bad": 0.96, "span_recall": 0.63},
-    "heldout2.yaml": {"macro_f1": 0.80, "auc_good_vs_bad": 0.98, "span_recall": 0.70},
+    "heldout.yaml": {"macro_f1": 0.79, "auc_good_vs_bad": 0.97, "span_recall": 0.66},
+    "heldout2.yaml": {"macro_f1": 0.82, "auc_good_vs_bad": 0.99, "span_recall": 0.70},
 }
 CEILINGS = {
     "heldout.yaml": {"warnings_per_good_draft": 0.45},
-    "heldout2.yaml": {"warnings_per_good_draft": 0.55},
+    "heldout2.yaml": {"warnings_per_good_draft": 0.52},
 }
 
 
