@@ -239,13 +239,18 @@ def ascii_classes(source: str) -> str | None:
             in_class = ch != "]"
         elif ch == "[":
             in_class = True
-            opening = "[^]" if source.startswith("[^]", i) else "[]" if source.startswith("[]", i) else "["
-            out.append(opening)  # a "]" right after the opening bracket is a literal, not the end
+            opening = class_opening(source, i)
+            out.append(opening)
             i += len(opening)
             continue
         out.append(ch)
         i += 1
     return "".join(out)
+
+
+def class_opening(source: str, i: int) -> str:
+    """The opening of the character class at `i`: a "]" right after the bracket (or "[^") is a literal, not the end."""
+    return "[^]" if source.startswith("[^]", i) else "[]" if source.startswith("[]", i) else "["
 
 
 def ascii_variant(pattern: re.Pattern[str]) -> re.Pattern[str]:

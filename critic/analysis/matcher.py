@@ -8,7 +8,7 @@ import re
 from bisect import bisect_left
 
 from critic.analysis import cache
-from critic.analysis.casefold import lowered, replaced
+from critic.analysis.casefold import class_opening, lowered, replaced
 from critic.analysis.needles import required
 
 FLAGS = re.IGNORECASE
@@ -37,8 +37,8 @@ def flexible_spaces(source: str) -> str:
             in_class = ch != "]"
         elif ch == "[":
             in_class = True
-            opening = "[^]" if source.startswith("[^]", i) else "[]" if source.startswith("[]", i) else "["
-            out.append(opening)  # a "]" right after the opening bracket is a literal, not the end
+            opening = class_opening(source, i)
+            out.append(opening)
             i += len(opening)
             continue
         elif ch == "(":
