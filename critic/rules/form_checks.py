@@ -124,11 +124,23 @@ def shouting(rule: Rule, ctx: Context, sev: Severity) -> list[Finding]:
                         continue
                     if any(f == field and s < m.end() and m.start() < e for f, s, e in taken):
                         continue
+                    if regex is _CAPS_RUN and _acronyms(m.group(0), rule):
+                        continue
                     taken.append((field, m.start(), m.end()))
                     fix = "!" if regex is _BANGS else _sentence_case(m.group(0), _opens_sentence(text, m.start()))
                     out.append(ctx.finding(rule, sev, m.start(), m.end(), field=field, replacements=(fix,)))
     # Every instance, however many: with a cap, fixing one would bring the next into view and cost points again.
     return out
+
+
+def _acronyms(run: str, rule: Rule) -> bool:
+    """Short capitals side by side ("9 AM IST", "RN ICU", "NIST CSF") are abbreviations, unless one is a shouted word."""
+    words = re.findall(r"[A-Z'’]+", run)
+    shouted = set(str(rule.params.get("short_shouts", "")).split())
+    return all(len(w) <= ACRONYM_LETTERS for w in words) and not any(w.lower() in shouted for w in words)
+
+
+ACRONYM_LETTERS = 4  # letters past which a word in capitals is shouted, not an abbreviation
 
 
 _SENTENCE_START = re.compile(r"(\n\s*|[.!?]\s+)([a-z])")
