@@ -126,6 +126,8 @@ def shouting(rule: Rule, ctx: Context, sev: Severity) -> list[Finding]:
                         continue
                     if regex is _CAPS_RUN and _acronyms(m.group(0), rule):
                         continue
+                    if regex is _CAPS_WORD and m.group(0) in str(rule.params.get("names", "")).split():
+                        continue  # a name written in capitals by convention (README), not a raised voice
                     taken.append((field, m.start(), m.end()))
                     fix = "!" if regex is _BANGS else _sentence_case(m.group(0), _opens_sentence(text, m.start()))
                     out.append(ctx.finding(rule, sev, m.start(), m.end(), field=field, replacements=(fix,)))
