@@ -313,7 +313,7 @@ def reader_absent(rule: Rule, ctx: Context, sev: Severity) -> list[Finding]:
     if (
         (len(content) < 3 and not bare)
         or not content
-        or any(s.reader for s in content if not _PRESSURE & set(s.functions) and "ask" not in s.roles)
+        or any(s.reader for s in content if not _PRESSURE & set(s.functions) and not _bare_ask(s))
     ):
         return []
     if ctx.warm_intro:
@@ -321,6 +321,11 @@ def reader_absent(rule: Rule, ctx: Context, sev: Severity) -> list[Finding]:
     if any("value" in s.roles for s in content) and not _asks(ctx, min_cost=0.0):
         return []  # a fix or insight handed over with nothing asked back is for the reader, pronouns or not
     return [ctx.at_sentence(rule, sev, content[0])]
+
+
+def _bare_ask(s: Sentence) -> bool:
+    """An ask that names the reader only as the one asked ("Can you give me 30 minutes?"), nothing of theirs."""
+    return "ask" in s.roles and s.reader < 2 and not _READER_FUNCTIONS & set(s.functions)
 
 
 @check("imposition.ignores_reader")
