@@ -17,11 +17,11 @@ DATA = Path(__file__).parent / "data"
 # Per frozen set: floors on what must stay high, ceilings on what must stay low.
 FLOORS = {
     "heldout.yaml": {"macro_f1": 0.79, "auc_good_vs_bad": 0.97, "span_recall": 0.66},
-    "heldout2.yaml": {"macro_f1": 0.82, "auc_good_vs_bad": 0.99, "span_recall": 0.70},
+    "heldout2.yaml": {"macro_f1": 0.83, "auc_good_vs_bad": 0.99, "span_recall": 0.70},
 }
 CEILINGS = {
-    "heldout.yaml": {"warnings_per_good_draft": 0.45},
-    "heldout2.yaml": {"warnings_per_good_draft": 0.52},
+    "heldout.yaml": {"warnings_per_good_draft": 0.40},
+    "heldout2.yaml": {"warnings_per_good_draft": 0.45},
 }
 
 
