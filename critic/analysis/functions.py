@@ -353,13 +353,16 @@ def _padded(weights: np.ndarray) -> np.ndarray:
     return out
 
 
+def unblob(array: np.ndarray) -> list[str]:
+    """Strings stored as one UTF-8 blob of newline-separated items: far faster to load than a string array."""
+    return array.tobytes().decode("utf-8").split("\n")
+
+
 @functools.cache
 def sentence_model(path: str | None = None) -> SentenceModel:
     """The shipped model (loaded once per process)."""
     with np.load(path or MODEL_PATH, allow_pickle=False) as data:
-        # The vocabulary is one UTF-8 blob of newline-separated features: far faster to load than a string array.
-        vocab = data["vocab"].tobytes().decode("utf-8").split("\n")
-        labels = tuple(data["labels"].tobytes().decode("utf-8").split("\n"))
+        vocab, labels = unblob(data["vocab"]), tuple(unblob(data["labels"]))
         padded = _padded(data["weights"].astype(np.float32, copy=False))
         return SentenceModel(
             index={f: i for i, f in enumerate(vocab)},

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from critic.analysis.functions import _TOKEN, CACHE_ENTRIES, _normal, _word_features
+from critic.analysis.functions import _TOKEN, CACHE_ENTRIES, _normal, _word_features, unblob
 
 SUBJECT_MODEL_PATH = Path(__file__).with_name("data") / "subjects.npz"
 SUBJECT_LABELS: tuple[str, ...] = ("specific", "vague", "hype", "deceptive")
@@ -102,8 +102,7 @@ class SubjectModel:
 def subject_model(path: str | None = None) -> SubjectModel:
     """The shipped subject model (loaded once per process)."""
     with np.load(path or SUBJECT_MODEL_PATH, allow_pickle=False) as data:
-        vocab = data["vocab"].tobytes().decode("utf-8").split("\n")
-        labels = tuple(data["labels"].tobytes().decode("utf-8").split("\n"))
+        vocab, labels = unblob(data["vocab"]), tuple(unblob(data["labels"]))
         return SubjectModel(
             index={f: i for i, f in enumerate(vocab)},
             weights=data["weights"].astype(np.float32),

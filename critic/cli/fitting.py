@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -42,3 +42,34 @@ def vocabulary(feature_lists: Sequence[Sequence[str]]) -> list[str]:
 def blob(items: Any) -> np.ndarray:
     """Strings as one UTF-8 array of newline-separated items: far faster to load than a string array."""
     return np.frombuffer("\n".join(items).encode("utf-8"), np.uint8)
+
+
+def checked_rows(directory: Path, problem: Callable[[dict[str, Any]], str | None]) -> list[dict[str, Any]]:
+    """Every row of a bank, each checked by `problem` (its complaint, or None); the first complaint names its line."""
+    rows = []
+    for name, n, row in jsonl_rows(directory):
+        complaint = problem(row)
+        if complaint:
+            raise ValueError(f"{name}:{n}: {complaint}")
+        rows.append(row)
+    return rows
+
+
+KEEP = 0.02  # a feature whose every weight is smaller only costs size
+
+
+def write_weights(
+    out: Path, vocab: list[str], weights: np.ndarray, bias: np.ndarray, labels: Sequence[str], **arrays: np.ndarray
+) -> int:
+    """Write a fitted model's weights (features no label cares about dropped, float16); returns the features kept."""
+    keep = np.abs(weights).max(axis=1) >= KEEP
+    out.parent.mkdir(parents=True, exist_ok=True)
+    np.savez_compressed(
+        out,
+        vocab=blob(f for f, k in zip(vocab, keep, strict=True) if k),
+        weights=weights[keep].astype(np.float16),
+        bias=bias,
+        **arrays,
+        labels=blob(labels),
+    )
+    return int(keep.sum())

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from critic.analysis.functions import FUNCTIONS, MODEL_PATH, featurize
-from critic.cli.fitting import blob, jsonl_rows, sparse_matrix, vocabulary
+from critic.cli.fitting import checked_rows, sparse_matrix, vocabulary, write_weights
 
 BANK = Path(__file__).resolve().parents[2] / "training" / "sentences"
 C = 4.0
@@ -23,13 +23,12 @@ FOLDS = 5
 
 def load_bank(directory: Path = BANK) -> list[dict[str, Any]]:
     """Every labelled sentence of the bank (JSON lines: text, labels, lang), checked against the label set."""
-    rows = []
-    for name, n, row in jsonl_rows(directory):
+
+    def problem(row: dict[str, Any]) -> str | None:
         unknown = set(row["labels"]) - set(FUNCTIONS)
-        if unknown or not row["labels"]:
-            raise ValueError(f"{name}:{n}: unknown or missing labels {sorted(unknown)}")
-        rows.append(row)
-    return rows
+        return f"unknown or missing labels {sorted(unknown)}" if unknown or not row["labels"] else None
+
+    return checked_rows(directory, problem)
 
 
 def _fit_one(x: Any, column: np.ndarray) -> tuple[np.ndarray, float]:
@@ -96,17 +95,8 @@ def train(bank: Path = BANK, out: Path = MODEL_PATH, folds: int = FOLDS) -> dict
     vocab = vocabulary(feats)
     index = {f: i for i, f in enumerate(vocab)}
     weights, bias = _fit(sparse_matrix(feats, index), y)
-    keep = np.abs(weights).max(axis=1) >= 0.02  # features no function cares about only cost size
-    out.parent.mkdir(parents=True, exist_ok=True)
-    np.savez_compressed(
-        out,
-        vocab=blob(f for f, k in zip(vocab, keep, strict=True) if k),
-        weights=weights[keep].astype(np.float16),
-        bias=bias,
-        thresholds=thresholds,
-        labels=blob(FUNCTIONS),
-    )
-    return {"sentences": len(rows), "features": int(keep.sum()), "cv_f1": figures}
+    kept = write_weights(out, vocab, weights, bias, FUNCTIONS, thresholds=thresholds)
+    return {"sentences": len(rows), "features": kept, "cv_f1": figures}
 
 
 def main(args: Any) -> int:

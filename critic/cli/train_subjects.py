@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 
 from critic.analysis.subjects import SUBJECT_LABELS, SUBJECT_MODEL_PATH, featurize_subject
-from critic.cli.fitting import blob, jsonl_rows, sparse_matrix, vocabulary
+from critic.cli.fitting import checked_rows, sparse_matrix, vocabulary, write_weights
 
 __all__ = ["SUBJECT_MODEL_PATH", "load_subjects", "train_subjects"]
 
@@ -23,12 +23,13 @@ FOLDS = 5
 
 def load_subjects(directory: Path = SUBJECT_BANK) -> list[dict[str, Any]]:
     """Every labelled subject line of the bank (JSON lines: text, label, lang), checked against the label set."""
-    rows = []
-    for name, n, row in jsonl_rows(directory):
+
+    def problem(row: dict[str, Any]) -> str | None:
         if row.get("label") not in SUBJECT_LABELS or not str(row.get("text", "")).strip():
-            raise ValueError(f"{name}:{n}: unknown label {row.get('label')!r} or empty text")
-        rows.append(row)
-    return rows
+            return f"unknown label {row.get('label')!r} or empty text"
+        return None
+
+    return checked_rows(directory, problem)
 
 
 def _fit(x: Any, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -61,13 +62,5 @@ def train_subjects(bank: Path = SUBJECT_BANK, out: Path = SUBJECT_MODEL_PATH, fo
     }
     vocab = vocabulary(feats)
     weights, bias = _fit(sparse_matrix(feats, {f: i for i, f in enumerate(vocab)}), y)
-    keep = np.abs(weights).max(axis=1) >= 0.02
-    out.parent.mkdir(parents=True, exist_ok=True)
-    np.savez_compressed(
-        out,
-        vocab=blob(f for f, k in zip(vocab, keep, strict=True) if k),
-        weights=weights[keep].astype(np.float16),
-        bias=bias,
-        labels=blob(SUBJECT_LABELS),
-    )
-    return {"subjects": len(rows), "features": int(keep.sum()), "cv": figures}
+    kept = write_weights(out, vocab, weights, bias, SUBJECT_LABELS)
+    return {"subjects": len(rows), "features": kept, "cv": figures}
