@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import re
 
 from critic.analysis import casefold
@@ -12,7 +11,7 @@ from critic.analysis.matcher import WRAPPED
 from critic.model import Finding, Sentence, Severity
 from critic.rules.check_kind import bumped, check
 from critic.rules.context import Context
-from critic.rules.registry import Rule, all_rules
+from critic.rules.registry import Rule, rule_by_id
 from critic.rules.thread import reader_refusal
 
 _DURATION = re.compile(
@@ -288,7 +287,7 @@ def _grounded_in_reader(reader: list[Sentence]) -> bool:
 
 def stock_opener(s: Sentence) -> bool:
     """A mail-merge opener ("I came across your profile"): it names the reader's things but says nothing of them."""
-    rule = _rule(TEMPLATE_OPENER)
+    rule = rule_by_id(TEMPLATE_OPENER)
     wrapped = WRAPPED in s.needles
     return any(p.found(s.text, wrapped) for p in rule.live_patterns(s.needles)) and not (
         rule.unless and rule.unless.found(s.text, s.needles)
@@ -296,11 +295,6 @@ def stock_opener(s: Sentence) -> bool:
 
 
 TEMPLATE_OPENER = "rapport.template_opener"
-
-
-@functools.cache
-def _rule(rule_id: str) -> Rule:
-    return next(r for r in all_rules() if r.id == rule_id)
 
 
 @check("empathy.reader_absent")

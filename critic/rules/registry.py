@@ -255,3 +255,9 @@ def all_rules() -> tuple[Rule, ...]:
     if not checked:
         cache.store("rules-checked", key, b"ok")
     return tuple(rules)
+
+
+@functools.cache
+def rule_by_id(rule_id: str) -> Rule:
+    """One loaded rule, by its id (a check that reuses another rule's phrases asks for it here)."""
+    return next(r for r in all_rules() if r.id == rule_id)
